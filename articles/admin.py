@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import Article, Author
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "status", "published_at", "updated_at", "comments_enabled"]
+    list_filter = ["status", "published_at", "author", "comments_enabled"]
+    list_select_related = ["author"]
+    search_fields = ["title", "excerpt", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
+        ("Publishing", {"fields": ["status", "published_at", "comments_enabled"]}),
+    ]

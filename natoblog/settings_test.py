@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, made fast and self-contained.
+
+The database and cache still follow DATABASE_URL and REDIS_URL, so CI runs the same suite
+against PostgreSQL and Redis.
+"""
+
+from .settings import *  # noqa: F403
+from .settings import CACHES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES["default"]["KEY_PREFIX"] = "natoblog-test"
+SITE_URL = "http://testserver"
+# Serve static files from the finders; nothing is collected for tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
