@@ -2,6 +2,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from comments.views import comment_section
+
 from .models import Article, Author
 
 
@@ -27,6 +29,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_published
+        context.update(comment_section(self.request, self.object, self.kwargs.get("cpage", 1)))
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("post/<slug:slug>/", views.post_comment, name="post"),
+    path("<int:pk>/", views.permalink, name="permalink"),
+]

@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from articles.models import Article, Author
+from comments.models import Comment
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -25,3 +26,23 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     excerpt = "A short excerpt."
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An already-moderated comment (approved unless told otherwise). To see what the
+    moderation rules decide, create a Comment without this factory."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = factory.Sequence(lambda n: f"Comment number {n}.")
+    status = Comment.Status.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comment = model_class(*args, **kwargs)
+        comment.save(moderate=False)
+        return comment

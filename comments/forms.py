@@ -1,0 +1,134 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.core.validators import URLValidator
+
+from .models import Comment
+
+REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+
+
+class CommentForm(forms.ModelForm):
+    """The "Leave a Reply" form. Logged-in commenters do not see name, e-mail and website."""
+
+    body = forms.CharField(
+        label="Comment",
+        max_length=65525,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Please type your comment."},
+    )
+    author_email = forms.EmailField(
+        label="Email",
+        max_length=100,
+        help_text="Address never made public",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+        },
+    )
+    author_name = forms.CharField(
+        label="Name",
+        max_length=245,
+        error_messages={"required": "Please enter your name."},
+    )
+    author_url = forms.URLField(
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": "Please enter a web address starting with http:// or https://."
+        },
+    )
+    notify_comments = forms.BooleanField(
+        label="Notify me of new comments via email.", required=False
+    )
+    notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
+    remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "body",
+            "author_email",
+            "author_name",
+            "author_url",
+            "notify_comments",
+            "notify_posts",
+        ]
+
+    def __init__(self, *args, article, user=None, **kwargs):
+        self.article = article
+        self.user = user if user is not None and user.is_authenticated else None
+        super().__init__(*args, **kwargs)
+        for name in ("author_email", "author_name", "author_url"):
+            self.fields[name].widget.attrs["autocomplete"] = {
+                "author_email": "email",
+                "author_name": "name",
+                "author_url": "url",
+            }[name]
+        if self.user is not None:
+            for name in ("author_email", "author_name", "author_url", "remember"):
+                del self.fields[name]
+        self.helper = self.build_helper()
+
+    def build_helper(self):
+        helper = FormHelper()
+        helper.form_tag = False  # the template owns <form>, its action and the CSRF token
+        helper.disable_csrf = True
+        fields = [Field("body"), Field("parent")]
+        if self.user is None:
+            fields += [
+                Field("author_email"),
+                Field("author_name"),
+                Field("author_url"),
+            ]
+        fields += [Field("notify_comments"), Field("notify_posts")]
+        if self.user is None:
+            fields.append(Field("remember"))
+        fields.append(Div(Submit("submit", "Post Comment"), css_class="form-submit"))
+        helper.layout = Layout(*fields)
+        return helper
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Please type your comment.")
+        return body
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"].strip()
+        if not name:
+            raise forms.ValidationError("Please enter your name.")
+        return name
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.approved()
+            .filter(article=self.article, pk=parent_id)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you are replying to is no longer available. "
+                "Your text is kept below: post it as a new comment."
+            )
+        return parent
+
+    def save(self, commit=True):
+        comment = super().save(commit=False)
+        comment.article = self.article
+        comment.parent = self.cleaned_data.get("parent")
+        if self.user is not None:
+            comment.user = self.user
+            comment.author_name = self.user.get_full_name() or self.user.get_username()
+            comment.author_email = self.user.email
+        if commit:
+            comment.save()
+        return comment

@@ -1,0 +1,222 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from .rendering import render_comment
+
+
+def email_hash(email):
+    """SHA-256 of the normalised address: Gravatar's key, and a way to group an author's
+    comments without showing the address."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """What readers see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def trash(self):
+        return self.filter(status=Comment.Status.TRASH)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        help_text="The comment this one replies to.",
+    )
+    # The top-level comment of the thread (null for a top-level comment itself): a page of
+    # comments is fetched by its top-level ids in one query.
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField("name", max_length=245)
+    author_email = models.EmailField("e-mail", max_length=100, help_text="Never shown publicly.")
+    author_url = models.URLField("website", max_length=200, blank=True)
+    email_hash = models.CharField(max_length=64, editable=False, db_index=True)
+
+    body = models.TextField("comment", max_length=65525)
+    body_html = models.TextField(editable=False)
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    moderation_reason = models.CharField(
+        max_length=255, blank=True, help_text="Which rule decided the status."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    notify_comments = models.BooleanField(
+        "notify me of new comments", default=False, help_text="Ticked on the form."
+    )
+    notify_posts = models.BooleanField(
+        "notify me of new posts", default=False, help_text="Ticked on the form."
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "comments"
+        indexes = [
+            # The article page: approved top-level comments of an article, oldest first,
+            # then every comment of the threads on that page.
+            models.Index(fields=["article", "status", "parent", "created_at"]),
+            models.Index(fields=["thread", "status"]),
+            # The moderation queue: newest first within a status.
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.article}: {self.excerpt}"
+
+    def save(self, *args, moderate=True, **kwargs):
+        """Render the body once, place the comment in its thread, and on creation let the
+        one moderation decision set its status (pass ``moderate=False`` only for data that
+        was already moderated, such as fixtures)."""
+        self.body_html = render_comment(self.body)
+        self.email_hash = email_hash(self.author_email)
+        max_depth = settings.COMMENTS_THREAD_DEPTH
+        while self.parent_id and self.parent.depth + 1 >= max_depth:
+            self.parent = self.parent.parent  # at the deepest level: attach beside it
+        if self.parent_id:
+            self.depth = self.parent.depth + 1
+            self.thread_id = self.parent.thread_id or self.parent_id
+        else:
+            self.depth = 0
+            self.thread_id = None
+        if self._state.adding and moderate:
+            from .moderation import moderate as decide
+
+            decide(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """A stable permalink that redirects to the page of the thread holding the comment."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def excerpt(self):
+        text = " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+
+class DiscussionSettings(models.Model):
+    """The moderation rules, editable by moderators in the admin (one row)."""
+
+    class DisallowedAction(models.TextChoices):
+        SPAM = "spam", "Mark as spam"
+        TRASH = "trash", "Move to trash"
+
+    disallowed_keys = models.TextField(
+        "disallowed keys",
+        blank=True,
+        help_text=(
+            "One word, name, e-mail, URL or IP address (or network, e.g. 203.0.113.0/24) per "
+            "line. A comment containing any of them in its text, name, e-mail, website, IP "
+            "or browser is put in spam or trash. Case-insensitive, whole words."
+        ),
+    )
+    disallowed_action = models.CharField(
+        max_length=10, choices=DisallowedAction.choices, default=DisallowedAction.SPAM
+    )
+    manual_approval = models.BooleanField(
+        "comment must be manually approved",
+        default=False,
+        help_text="Hold every comment for a moderator.",
+    )
+    moderation_keys = models.TextField(
+        "moderation keys",
+        blank=True,
+        help_text="Same format as the disallowed keys; a match holds the comment for review.",
+    )
+    link_limit = models.PositiveSmallIntegerField(
+        "hold a comment with this many links",
+        default=2,
+        help_text="Hold a comment in the queue if it contains this many links or more (0: off).",
+    )
+    require_previous_approval = models.BooleanField(
+        "comment author must have a previously approved comment",
+        default=True,
+        help_text="Otherwise, comments that pass every other rule are approved at once.",
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        "reports before a comment is held",
+        default=3,
+        help_text="Once a comment has this many reports from readers it goes back to pending.",
+    )
+    purge_after_days = models.PositiveSmallIntegerField(
+        "delete spam and trash after (days)",
+        default=30,
+        help_text="Used by `manage.py purge_comments`.",
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only one
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_discussionsettings_change", args=[self.pk])
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def comments_open(article):
+    """Whether an article takes new comments: switched on for it, published, and not older
+    than COMMENTS_CLOSE_AFTER_DAYS (when set)."""
+    if not article.comments_enabled or not article.is_published:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return not days or article.published_at >= timezone.now() - timedelta(days=days)

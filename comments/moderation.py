@@ -1,0 +1,114 @@
+"""The one moderation decision for a new comment.
+
+Every path that creates a comment (the form, the admin, an import, the shell) goes through
+``moderate``: ``Comment.save()`` calls it when a comment is created. Rules run in WordPress's
+order; the first that decides wins, and the reason is stored on the comment for moderators.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+LINK_RE = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    reason: str
+
+
+def parse_keys(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _key_pattern(key):
+    start = r"(?<!\w)" if re.match(r"\w", key[0]) else ""
+    end = r"(?!\w)" if re.match(r"\w", key[-1]) else ""
+    return re.compile(start + re.escape(key) + end, re.IGNORECASE)
+
+
+def _network(key):
+    try:
+        return ipaddress.ip_network(key, strict=False)
+    except ValueError:
+        return None
+
+
+def find_key(keys, comment):
+    """The first key that matches the comment, and where: ("viagra", "the comment")."""
+    fields = [
+        ("the comment", comment.body),
+        ("the name", comment.author_name),
+        ("the e-mail", comment.author_email),
+        ("the website", comment.author_url),
+        ("the browser", comment.user_agent),
+    ]
+    address = ipaddress.ip_address(comment.ip_address) if comment.ip_address else None
+    for key in keys:
+        network = _network(key)
+        if network is not None:
+            if address is not None and address.version == network.version and address in network:
+                return key, "the IP address"
+            continue
+        pattern = _key_pattern(key)
+        for where, value in fields:
+            if value and pattern.search(value):
+                return key, where
+    return None
+
+
+def count_links(text):
+    return len(LINK_RE.findall(text or ""))
+
+
+def decide(comment, rules):
+    """The status and reason for a new comment under the given DiscussionSettings."""
+    from .models import Comment
+
+    Status = Comment.Status
+    user = comment.user
+    if user is not None and user.is_active and user.is_staff:
+        return Decision(Status.APPROVED, "Approved: posted by a staff member")
+
+    match = find_key(parse_keys(rules.disallowed_keys), comment)
+    if match:
+        key, where = match
+        return Decision(rules.disallowed_action, f"Disallowed key “{key}” in {where}")
+
+    if rules.manual_approval:
+        return Decision(Status.PENDING, "Held: every comment must be manually approved")
+
+    match = find_key(parse_keys(rules.moderation_keys), comment)
+    if match:
+        key, where = match
+        return Decision(Status.PENDING, f"Held: moderation key “{key}” in {where}")
+
+    links = count_links(comment.body)
+    if rules.link_limit and links >= rules.link_limit:
+        return Decision(
+            Status.PENDING, f"Held: {links} links (the limit is {rules.link_limit - 1})"
+        )
+
+    if rules.require_previous_approval:
+        if is_known_author(comment):
+            return Decision(Status.APPROVED, "Approved: the author has an approved comment")
+        return Decision(Status.PENDING, "Held: first comment from this author")
+
+    return Decision(Status.APPROVED, "Approved: passed every rule")
+
+
+def is_known_author(comment):
+    from .models import Comment
+
+    return Comment.objects.approved().filter(email_hash=comment.email_hash).exists()
+
+
+def moderate(comment, rules=None):
+    """Set a new comment's status and the reason, from the site's discussion settings."""
+    from .models import DiscussionSettings
+
+    decision = decide(comment, rules or DiscussionSettings.load())
+    comment.status = decision.status
+    comment.moderation_reason = decision.reason
+    return decision

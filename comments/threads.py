@@ -1,0 +1,163 @@
+"""The comment section of an article page: a page of threads, built from a few queries.
+
+``comment_page`` fetches the top-level approved comments' ids (one query), then every comment
+of the threads on the requested page (one query, plus the visitor's own pending comments), and
+builds the tree in Python in O(n). The template walks a flat list, so nothing recurses and no
+template tag runs per comment.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from .models import Comment
+
+SESSION_KEY = "comments_mine"
+
+
+@dataclass
+class Node:
+    comment: Comment | None  # None: a removed comment kept as a placeholder for its replies
+    pk: int
+    parent_id: int | None
+    created_at: object
+    children: list = field(default_factory=list)
+    depth: int = 0
+    closes: range = range(0)  # how many nested lists close after this node
+
+    @property
+    def is_placeholder(self):
+        return self.comment is None
+
+
+@dataclass
+class CommentPage:
+    number: int
+    count: int  # approved comments in all pages
+    num_pages: int
+    nodes: list  # flat, in display order
+
+    @property
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+    @property
+    def page_range(self):
+        return range(1, self.num_pages + 1)
+
+
+def own_comment_ids(request):
+    """The comments this visitor posted in this session (pending ones are shown to them)."""
+    if not hasattr(request, "session") or SESSION_KEY not in request.session:
+        return []
+    return list(request.session[SESSION_KEY])
+
+
+def remember_own_comment(request, comment):
+    mine = own_comment_ids(request)
+    mine.append(comment.pk)
+    request.session[SESSION_KEY] = mine[-50:]
+
+
+def per_page():
+    return max(settings.COMMENTS_PER_PAGE, 1)
+
+
+def thread_roots(article):
+    """Top-level comments that start a thread on the page: approved ones, and removed ones
+    that still have approved replies (shown as a placeholder)."""
+    visible_replies = Comment.objects.approved().filter(thread_id=OuterRef("pk"))
+    return (
+        Comment.objects.filter(article=article, parent=None)
+        .filter(Q(status=Comment.Status.APPROVED) | Exists(visible_replies))
+        .order_by("created_at", "pk")
+    )
+
+
+def comment_page(article, number=None, own_ids=()):
+    """The requested page of threads (the first by default), oldest first."""
+    approved = Comment.objects.approved().filter(article=article)
+    top_ids = list(thread_roots(article).values_list("pk", flat=True))
+    num_pages = max(math.ceil(len(top_ids) / per_page()), 1)
+    if number is None:
+        number = 1
+    if not 1 <= number <= num_pages:
+        raise Http404("No such page of comments.")
+    start = (number - 1) * per_page()
+    page_roots = top_ids[start : start + per_page()]
+
+    visible = Q(status=Comment.Status.APPROVED) & (
+        Q(pk__in=page_roots) | Q(thread_id__in=page_roots)
+    )
+    if own_ids:
+        # The visitor's own comments awaiting moderation, shown only to them. Top-level ones
+        # appear on the last page.
+        mine = Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        if number != num_pages:
+            mine &= ~Q(parent=None)
+        visible |= mine & (Q(thread_id__in=page_roots) | Q(parent=None) | Q(pk__in=page_roots))
+    comments = list(
+        Comment.objects.filter(article=article)
+        .filter(visible)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    count = approved.count() if len(top_ids) else 0
+    return CommentPage(
+        number=number,
+        count=count,
+        num_pages=num_pages,
+        nodes=build_tree(comments),
+    )
+
+
+def build_tree(comments):
+    """Order comments as threads (oldest first at every level) and flatten them for display.
+
+    A reply whose parent is not shown (held, spam, trash) keeps its place under a placeholder
+    for that parent, so no reply is ever orphaned on the page.
+    """
+    nodes = {c.pk: Node(c, c.pk, c.parent_id, c.created_at) for c in comments}
+    missing = {c.parent_id for c in comments if c.parent_id and c.parent_id not in nodes}
+    while missing:
+        # At most one query per level of nesting, and none unless a parent was removed.
+        parents = Comment.objects.filter(pk__in=missing).values_list(
+            "pk", "parent_id", "created_at"
+        )
+        missing = set()
+        for pk, parent_id, created_at in parents:
+            nodes[pk] = Node(None, pk, parent_id, created_at)
+            if parent_id and parent_id not in nodes:
+                missing.add(parent_id)
+    roots = []
+    for node in sorted(nodes.values(), key=lambda n: (n.created_at, n.pk)):
+        parent = nodes.get(node.parent_id)
+        (parent.children if parent else roots).append(node)
+
+    flat = []
+    stack = [(node, 0) for node in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
+        flat.append(node)
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    # Each node closes the nested lists it opened and those of ancestors it ends.
+    for i, node in enumerate(flat):
+        next_depth = flat[i + 1].depth if i + 1 < len(flat) else 0
+        node.closes = range(max(node.depth - next_depth, 0))
+    return flat
+
+
+def page_of(comment):
+    """The page number of the thread that holds a comment (a new top-level comment still
+    awaiting moderation belongs on the last page)."""
+    root = comment.thread if comment.thread_id else comment
+    roots = thread_roots(comment.article_id)
+    before = roots.filter(
+        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    ).count()
+    last = max(math.ceil(roots.count() / per_page()), 1)
+    return min(before // per_page() + 1, last)

@@ -1,0 +1,124 @@
+from urllib.parse import quote, unquote
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from .forms import CommentForm
+from .http import client_ip, user_agent
+from .models import Comment, comments_open
+from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
+
+REMEMBER_COOKIES = {
+    "author_name": "comment_author_name",
+    "author_email": "comment_author_email",
+    "author_url": "comment_author_url",
+}
+REMEMBER_MAX_AGE = 365 * 24 * 3600
+
+
+def page_url(article, number):
+    if number == 1:
+        return article.get_absolute_url()
+    return reverse("articles:detail-page", kwargs={"slug": article.slug, "cpage": number})
+
+
+def remembered_details(request):
+    """Name, e-mail and website from the consent cookies, if the visitor ticked the box."""
+    details = {
+        field: unquote(request.COOKIES[cookie])
+        for field, cookie in REMEMBER_COOKIES.items()
+        if request.COOKIES.get(cookie)
+    }
+    if details:
+        details["remember"] = True
+    return details
+
+
+def approved_comment(article, value):
+    """The approved comment of this article with the given id, or None."""
+    if not str(value or "").isdigit():
+        return None
+    return Comment.objects.approved().filter(article=article, pk=int(value)).first()
+
+
+def comment_section(request, article, cpage=None, form=None):
+    """The context of the comment section under an article: a page of threads and the form
+    (new, or bound with what the visitor typed)."""
+    is_open = comments_open(article)
+    if form is None:
+        # ?replytocom=N: the reply link without JavaScript
+        reply_to = approved_comment(article, request.GET.get("replytocom"))
+        initial = {} if request.user.is_authenticated else remembered_details(request)
+        if reply_to is not None:
+            initial["parent"] = reply_to.pk
+        form = (
+            CommentForm(article=article, user=request.user, initial=initial) if is_open else None
+        )
+    else:
+        reply_to = approved_comment(article, form["parent"].value())
+    page = comment_page(article, cpage, own_comment_ids(request))
+    return {
+        "comment_page": page,
+        "comment_form": form,
+        "comments_open": is_open,
+        "reply_to": reply_to,
+        "comment_page_url": page_url(article, page.number),
+        "gravatar": settings.COMMENTS_GRAVATAR,
+    }
+
+
+def render_article(request, article, form, status=200):
+    context = {"article": article, "is_preview": False}
+    context.update(comment_section(request, article, form=form))
+    return render(request, "articles/article_detail.html", context, status=status)
+
+
+@require_POST
+def post_comment(request, slug):
+    article = get_object_or_404(Article.objects.published().select_related("author"), slug=slug)
+    form = CommentForm(request.POST, article=article, user=request.user)
+    if not comments_open(article):
+        form.is_valid()  # keep what they typed on the page
+        form.add_error(None, "Comments are closed on this article; your comment was not posted.")
+        return render_article(request, article, form, status=403)
+    if not form.is_valid():
+        return render_article(request, article, form)
+
+    comment = form.save(commit=False)
+    comment.ip_address = client_ip(request)
+    comment.user_agent = user_agent(request)
+    comment.save()
+    remember_own_comment(request, comment)
+
+    response = redirect(f"{page_url(article, page_of(comment))}#{comment.anchor}")
+    if request.user.is_authenticated:
+        return response
+    if form.cleaned_data.get("remember"):
+        for field, cookie in REMEMBER_COOKIES.items():
+            response.set_cookie(
+                cookie,
+                quote(form.cleaned_data.get(field) or ""),
+                max_age=REMEMBER_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+    else:
+        for cookie in REMEMBER_COOKIES.values():
+            if cookie in request.COOKIES:
+                response.delete_cookie(cookie, samesite="Lax")
+    return response
+
+
+def permalink(request, pk):
+    """/comments/N/ -> the article page that holds comment N, at its anchor."""
+    comment = get_object_or_404(
+        Comment.objects.approved().select_related("article", "thread"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    return redirect(f"{page_url(comment.article, page_of(comment))}#{comment.anchor}")
