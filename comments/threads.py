@@ -105,33 +105,41 @@ def comment_page(article, number=None, own_ids=()):
         .select_related("user")
         .order_by("created_at", "pk")
     )
-    count = approved.count() if len(top_ids) else 0
+    shown = {c.pk for c in comments}
+    removed = []
+    if any(c.parent_id and c.parent_id not in shown for c in comments):
+        # A reply whose parent is not shown: fetch the hidden comments of these threads once,
+        # to keep placeholders where they stood.
+        removed = list(
+            Comment.objects.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots))
+            .exclude(pk__in=shown)
+            .values_list("pk", "parent_id", "created_at")
+        )
     return CommentPage(
         number=number,
-        count=count,
+        count=approved.count(),
         num_pages=num_pages,
-        nodes=build_tree(comments),
+        nodes=build_tree(comments, removed),
     )
 
 
-def build_tree(comments):
+def build_tree(comments, removed=()):
     """Order comments as threads (oldest first at every level) and flatten them for display.
 
-    A reply whose parent is not shown (held, spam, trash) keeps its place under a placeholder
-    for that parent, so no reply is ever orphaned on the page.
+    ``removed`` holds (pk, parent_id, created_at) of comments that are not shown; those that
+    are ancestors of a shown comment become placeholders, so no reply is ever orphaned.
     """
     nodes = {c.pk: Node(c, c.pk, c.parent_id, c.created_at) for c in comments}
-    missing = {c.parent_id for c in comments if c.parent_id and c.parent_id not in nodes}
+    hidden = {pk: (parent_id, created_at) for pk, parent_id, created_at in removed}
+    missing = [c.parent_id for c in comments if c.parent_id and c.parent_id not in nodes]
     while missing:
-        # At most one query per level of nesting, and none unless a parent was removed.
-        parents = Comment.objects.filter(pk__in=missing).values_list(
-            "pk", "parent_id", "created_at"
-        )
-        missing = set()
-        for pk, parent_id, created_at in parents:
-            nodes[pk] = Node(None, pk, parent_id, created_at)
-            if parent_id and parent_id not in nodes:
-                missing.add(parent_id)
+        pk = missing.pop()
+        if pk in nodes or pk not in hidden:
+            continue
+        parent_id, created_at = hidden[pk]
+        nodes[pk] = Node(None, pk, parent_id, created_at)
+        if parent_id:
+            missing.append(parent_id)
     roots = []
     for node in sorted(nodes.values(), key=lambda n: (n.created_at, n.pk)):
         parent = nodes.get(node.parent_id)

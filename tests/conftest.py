@@ -25,3 +25,30 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+def comment_data(**overrides):
+    """What a visitor types into the Leave a Reply form."""
+    data = {
+        "body": "A thoughtful comment.",
+        "author_email": "ann@example.com",
+        "author_name": "Ann Reader",
+        "author_url": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def post_comment(client):
+    """Post the form as a browser would: post_comment(article, body=..., ...)."""
+    from django.urls import reverse
+
+    def post(article, using=None, follow=False, **overrides):
+        return (using or client).post(
+            reverse("comments:post", kwargs={"slug": article.slug}),
+            comment_data(**overrides),
+            follow=follow,
+        )
+
+    return post

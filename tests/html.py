@@ -36,3 +36,37 @@ def blocks(html):
 
 def texts(html, tag):
     return [text for block_tag, text in blocks(html) if block_tag == tag]
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def elements(html):
+    """[(tag, {attribute: value})] of every element, as a browser would parse them."""
+    parser = _Elements()
+    parser.feed(html if isinstance(html, str) else html.decode())
+    return parser.elements
+
+
+def unsafe_markup(html):
+    """Elements or attributes in html that could run script or change the page's look."""
+    found = []
+    for tag, attrs in elements(html):
+        if tag in {"script", "iframe", "svg", "style", "object", "embed", "math", "img"}:
+            found.append(tag)
+        for name, value in attrs.items():
+            if name.startswith("on") or name == "style":
+                found.append(f"{tag}[{name}]")
+            if name in {"href", "src", "action", "formaction"} and (
+                value or ""
+            ).strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                found.append(f"{tag}[{name}={value}]")
+    return found
