@@ -1,8 +1,10 @@
 """The comment section of an article page: a page of threads, built from a few queries.
 
 ``comment_page`` fetches the top-level approved comments' ids (one query), then every comment
-of the threads on the requested page (one query, plus the visitor's own pending comments), and
-builds the tree in Python in O(n). The template walks a flat list, so nothing recurses and no
+of the threads on the requested page (one query, with the visitor's own pending comments; when
+the comments are paginated, one more counts them all), and builds the tree in Python in O(n).
+The comments are plain rows holding only what the page shows (no model instances), and
+``comments.display`` writes the flat list as HTML in one pass: nothing recurses and no
 template tag runs per comment.
 """
 
@@ -16,11 +18,23 @@ from django.http import Http404
 from .models import Comment
 
 SESSION_KEY = "comments_mine"
+# What the page shows of a comment and its author (see comments.display).
+DISPLAY_FIELDS = (
+    "pk",
+    "parent_id",
+    "thread_id",
+    "created_at",
+    "status",
+    "author_name",
+    "author_url",
+    "email_hash",
+    "body_html",
+)
 
 
 @dataclass
 class Node:
-    comment: Comment | None  # None: a removed comment kept as a placeholder for its replies
+    comment: tuple | None  # a DISPLAY_FIELDS row; None: a removed comment's placeholder
     pk: int
     parent_id: int | None
     created_at: object
@@ -79,7 +93,6 @@ def thread_roots(article):
 
 def comment_page(article, number=None, own_ids=()):
     """The requested page of threads (the first by default), oldest first."""
-    approved = Comment.objects.approved().filter(article=article)
     top_ids = list(thread_roots(article).values_list("pk", flat=True))
     num_pages = max(math.ceil(len(top_ids) / per_page()), 1)
     if number is None:
@@ -89,35 +102,47 @@ def comment_page(article, number=None, own_ids=()):
     start = (number - 1) * per_page()
     page_roots = top_ids[start : start + per_page()]
 
-    visible = Q(status=Comment.Status.APPROVED) & (
-        Q(pk__in=page_roots) | Q(thread_id__in=page_roots)
-    )
+    visible = Q(status=Comment.Status.APPROVED)
+    if num_pages > 1:
+        visible &= Q(pk__in=page_roots) | Q(thread_id__in=page_roots)
+    # else every thread is on this page: no need to send their ids to the database
     if own_ids:
         # The visitor's own comments awaiting moderation, shown only to them. Top-level ones
-        # appear on the last page.
+        # appear on the last page; replies in the threads of this page (filtered below).
         mine = Q(pk__in=own_ids, status=Comment.Status.PENDING)
         if number != num_pages:
             mine &= ~Q(parent=None)
-        visible |= mine & (Q(thread_id__in=page_roots) | Q(parent=None) | Q(pk__in=page_roots))
-    comments = list(
+        visible |= mine
+    roots = set(page_roots)
+    rows = (
         Comment.objects.filter(article=article)
         .filter(visible)
-        .select_related("user")
         .order_by("created_at", "pk")
+        .values_list(*DISPLAY_FIELDS, named=True)
     )
+    comments = [
+        c
+        for c in (rows if page_roots or own_ids else [])
+        if c.status == Comment.Status.APPROVED or c.parent_id is None or c.thread_id in roots
+    ]
     shown = {c.pk for c in comments}
+    broken = {c.thread_id or c.pk for c in comments if c.parent_id and c.parent_id not in shown}
     removed = []
-    if any(c.parent_id and c.parent_id not in shown for c in comments):
-        # A reply whose parent is not shown: fetch the hidden comments of these threads once,
+    if broken:
+        # A reply whose parent is not shown: fetch the hidden comments of those threads once,
         # to keep placeholders where they stood.
         removed = list(
-            Comment.objects.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots))
+            Comment.objects.filter(Q(pk__in=broken) | Q(thread_id__in=broken))
             .exclude(pk__in=shown)
             .values_list("pk", "parent_id", "created_at")
         )
+    if num_pages == 1:  # every approved comment is on this page
+        count = sum(c.status == Comment.Status.APPROVED for c in comments)
+    else:
+        count = Comment.objects.approved().filter(article=article).count()
     return CommentPage(
         number=number,
-        count=approved.count(),
+        count=count,
         num_pages=num_pages,
         nodes=build_tree(comments, removed),
     )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
+from .display import comment_list_html
 from .forms import CommentForm
 from .http import client_ip, user_agent
 from .models import Comment, comments_open
@@ -63,11 +64,13 @@ def comment_section(request, article, cpage=None, form=None):
     page = comment_page(article, cpage, own_comment_ids(request))
     return {
         "comment_page": page,
+        "comment_list": comment_list_html(
+            page.nodes, replies_open=is_open, gravatar=settings.COMMENTS_GRAVATAR
+        ),
         "comment_form": form,
         "comments_open": is_open,
         "reply_to": reply_to,
         "comment_page_url": page_url(article, page.number),
-        "gravatar": settings.COMMENTS_GRAVATAR,
     }
 
 

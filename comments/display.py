@@ -1,0 +1,110 @@
+"""The list of comments under an article, as HTML, in one pass in Python.
+
+With a thousand comments the template engine spent about 100 ms resolving variables and
+formatting dates, and ``format_html`` would still cost some 20 ms (its escaping checks every
+argument for lazy strings); this module writes the same markup, byte for byte, in a few
+milliseconds. It is the only place that holds the markup of one comment: change it here.
+
+Every value a visitor wrote goes through ``escape`` (the standard library's ``html.escape``,
+which is what ``django.utils.html.escape`` applies) before it is put in the markup; the one
+exception is ``body_html``, which was sanitised when the comment was saved.
+"""
+
+from html import escape
+
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+COMMENT = (
+    '\n      <li id="comment-{pk}" class="comment depth-{depth}">\n      '
+    '\n        <article class="comment-body" aria-labelledby="comment-{pk}-author">'
+    '\n          <footer class="comment-meta">'
+    '\n            <img class="avatar" src="{avatar}" alt="" width="48" height="48"'
+    ' loading="lazy">'
+    "\n            <div>"
+    '\n              <span class="comment-author" id="comment-{pk}-author">{author}</span>'
+    '\n              <a class="comment-permalink" href="#comment-{pk}"><time datetime="{iso}">'
+    "{date}</time></a>"
+    "\n            </div>"
+    "\n          </footer>"
+    "\n          {pending}"
+    '\n          <div class="comment-content">{body}</div>'
+    "\n          {reply}"
+    "\n        </article>\n      "
+)
+AUTHOR_LINK = '<a href="{url}" rel="ugc nofollow noopener">{name}</a>'
+PENDING = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
+REPLY = (
+    '\n            <p class="comment-actions"><a class="comment-reply-link"'
+    ' href="?replytocom={pk}#respond" data-reply-to="{pk}" data-author="{author}"'
+    ' aria-label="Reply to {author}">Reply</a></p>\n          '
+)
+REMOVED = (
+    '\n      <li id="comment-{pk}" class="comment depth-{depth} comment-removed">\n      '
+    '\n        <p class="comment-removed-text">This comment was removed.</p>\n      '
+)
+OPEN_CHILDREN = '\n      <ol class="children">\n      '
+CLOSE_ITEM = "\n      </li>\n      "
+CLOSE_LIST = "</ol></li>"
+GRAVATAR = "https://www.gravatar.com/avatar/{}?s=96&amp;d=mp"  # {} is a hex digest
+
+
+class DateFormats:
+    """The two dates each comment shows, as the template filters ``date:'c'`` and
+    ``date:"F j, Y \\a\\t g:i a"`` write them (escaped) in the current time zone and language,
+    without their per-call cost: translations are looked up once per page, not per comment."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.months = {number: escape(str(name)) for number, name in MONTHS.items()}
+        self.am = escape(gettext("a.m."))
+        self.pm = escape(gettext("p.m."))
+
+    def __call__(self, value):
+        local = value.astimezone(self.zone) if timezone.is_aware(value) else value
+        hour, month = local.hour, self.months[local.month]
+        time = f"{hour % 12 or 12}:{local.minute:02d} {self.pm if hour > 11 else self.am}"
+        return local.isoformat(), f"{month} {local.day}, {local.year:04d} at {time}"
+
+
+def comment_list_html(nodes, *, replies_open, gravatar):
+    """The inside of ``<ol class="comment-list">`` for the flat list of ``threads.Node``."""
+    dates = DateFormats()
+    default_avatar = escape(static("img/avatar.svg"))
+    parts = []
+    append = parts.append
+    for node in nodes:
+        c = node.comment
+        if c is None:
+            append(REMOVED.format(pk=node.pk, depth=node.depth))
+        else:
+            iso, date = dates(c.created_at)
+            name = escape(c.author_name)
+            append(
+                COMMENT.format(
+                    pk=node.pk,
+                    depth=node.depth,
+                    avatar=GRAVATAR.format(escape(c.email_hash)) if gravatar else default_avatar,
+                    author=(
+                        AUTHOR_LINK.format(url=escape(c.author_url), name=name)
+                        if c.author_url
+                        else name
+                    ),
+                    iso=iso,
+                    date=date,
+                    pending=PENDING if c.status == "pending" else "",
+                    body=c.body_html,  # sanitised when the comment was saved
+                    reply=(
+                        REPLY.format(pk=node.pk, author=name)
+                        if replies_open and c.status == "approved"
+                        else ""
+                    ),
+                )
+            )
+        append(OPEN_CHILDREN if node.children else CLOSE_ITEM)
+        append(CLOSE_LIST * len(node.closes))
+        append("\n    ")
+    return SafeString("".join(parts))
