@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .cache import invalidate_slugs
 from .rendering import render_markdown
 
 
@@ -22,6 +23,10 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        invalidate_slugs(self.articles.values_list("slug", flat=True))  # the author box
+
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
@@ -30,6 +35,19 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    # Bulk changes refresh the cached pages (articles/cache.py), as Article.save() does.
+    def update(self, **kwargs):
+        slugs = list(self.values_list("slug", flat=True))
+        rows = super().update(**kwargs)
+        invalidate_slugs([*slugs, kwargs.get("slug")] if "slug" in kwargs else slugs)
+        return rows
+
+    def delete(self):
+        slugs = list(self.values_list("slug", flat=True))
+        deleted = super().delete()
+        invalidate_slugs(slugs)
+        return deleted
 
 
 class Article(models.Model):
@@ -74,10 +92,19 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
+        slugs = {self.slug}
+        if not self._state.adding:  # the page at the old address too, if the slug changes
+            slugs.update(Article.objects.filter(pk=self.pk).values_list("slug", flat=True))
         super().save(*args, **kwargs)
+        invalidate_slugs(slugs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        invalidate_slugs([self.slug])
+        return deleted
 
     @property
     def is_published(self):

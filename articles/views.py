@@ -1,9 +1,11 @@
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from comments.models import comments_close_at
 from comments.views import comment_section
 
+from . import cache as page_cache
 from .models import Article, Author
 
 
@@ -26,16 +28,32 @@ class ArticleDetailView(DetailView):
             return articles  # staff preview drafts and scheduled articles
         return articles.published()
 
+    def get(self, request, *args, **kwargs):
+        """Anonymous readers share one cached page (articles/cache.py); others get theirs."""
+        if page_cache.is_plain(request):
+            return page_cache.serve(
+                request,
+                kwargs["slug"],
+                lambda: super(ArticleDetailView, self).get(request, *args, **kwargs),
+            )
+        response = super().get(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_published
         context.update(comment_section(self.request, self.object, self.kwargs.get("cpage", 1)))
+        if page_cache.is_plain(self.request):
+            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # each reader's, per response
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if context["is_preview"]:
             add_never_cache_headers(response)
+        elif context["comments_open"]:
+            response.page_cache_until = comments_close_at(self.object)  # the form goes then
         return response
 
 

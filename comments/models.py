@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.cache import invalidate_article
 from articles.models import Article
 
 from .rendering import render_comment
@@ -30,6 +31,39 @@ class CommentQuerySet(models.QuerySet):
 
     def trash(self):
         return self.filter(status=Comment.Status.TRASH)
+
+    # Bulk changes (moderation actions, imports) refresh the pages of the articles concerned,
+    # as Comment.save() and delete() do.
+    def update(self, **kwargs):
+        articles = self._article_ids()
+        rows = super().update(**kwargs)
+        moved_to = kwargs.get("article", kwargs.get("article_id"))
+        self._invalidate({*articles, getattr(moved_to, "pk", moved_to)})
+        return rows
+
+    def delete(self):
+        articles = self._article_ids()
+        deleted = super().delete()
+        self._invalidate(articles)
+        return deleted
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        self._invalidate({comment.article_id for comment in objs})
+        return objs
+
+    def bulk_update(self, objs, *args, **kwargs):
+        rows = super().bulk_update(objs, *args, **kwargs)
+        self._invalidate({comment.article_id for comment in objs})
+        return rows
+
+    def _article_ids(self):
+        return set(self.order_by().values_list("article_id", flat=True).distinct())
+
+    @staticmethod
+    def _invalidate(article_ids):
+        for article_id in article_ids - {None}:
+            invalidate_article(article_id)
 
 
 class Comment(models.Model):
@@ -120,15 +154,23 @@ class Comment(models.Model):
         else:
             self.depth = 0
             self.thread_id = None
-        if self._state.adding and moderate:
+        adding = self._state.adding
+        if adding and moderate:
             from .moderation import moderate as decide
 
             decide(self)
         super().save(*args, **kwargs)
+        if not adding or self.status == self.Status.APPROVED:
+            invalidate_article(self.article_id)  # a new comment held back changes no page
 
     def get_absolute_url(self):
         """A stable permalink that redirects to the page of the thread holding the comment."""
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        invalidate_article(self.article_id)
+        return deleted
 
     @property
     def anchor(self):
@@ -218,5 +260,11 @@ def comments_open(article):
     than COMMENTS_CLOSE_AFTER_DAYS (when set)."""
     if not article.comments_enabled or not article.is_published:
         return False
+    closes = comments_close_at(article)
+    return closes is None or timezone.now() <= closes
+
+
+def comments_close_at(article):
+    """When comments on a published article close by themselves (None: they do not)."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    return not days or article.published_at >= timezone.now() - timedelta(days=days)
+    return article.published_at + timedelta(days=days) if days else None

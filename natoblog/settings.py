@@ -145,6 +145,11 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Article pages for anonymous readers (articles/cache.py): how long a rendered page is kept in
+# that cache (invalidation is exact, so a long time is safe; 0 turns the page cache off), and
+# how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

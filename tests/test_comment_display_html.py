@@ -101,7 +101,7 @@ def threads(draw):
     return sorted(rows, key=lambda r: (r.created_at, r.pk)), removed
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(page=threads(), replies_open=st.booleans(), gravatar=st.booleans())
 def test_comment_list_is_the_markup_of_the_template_loop(page, replies_open, gravatar):
     rows, removed = page

@@ -1,0 +1,246 @@
+"""The article page cache for anonymous readers, with exact invalidation.
+
+Who gets a cached page. A *plain* request (GET or HEAD, no query string, no credentials, and
+no cookie but the CSRF cookie) is answered with the same page for every such reader, except
+for the CSRF token of the comment form. Anyone else (a session: logged in, or with their own
+comments awaiting moderation; the remembered name; messages; ``?replytocom``) gets a page
+rendered for them, which is never stored. Pages rendered for plain requests hold
+``CSRF_PLACEHOLDER`` where the token goes; each response gets the reader's own token
+(``get_token``), so forms post correctly and no token is ever shared.
+
+Invalidation. Each article (by slug) has a version in the cache. It is read before a page is
+rendered and stored with the page; a page is served only while the version is unchanged.
+``invalidate_article(article_id)`` gives the article a new version once the transaction that
+changed the article or one of its comments commits, so a page rendered from older data can
+never be served again. ``Comment.save``/``delete``, ``Article.save``/``delete``, ``Author.save``
+and the querysets' ``update``/``delete``/``bulk_create``/``bulk_update`` call it; any other path
+that changes what the page shows (raw SQL, ...) must call it too. Code and settings that change
+the markup are part of the cache key, so a deploy never serves the previous release's pages.
+
+Conditional requests. The ETag covers the page's version and the reader's CSRF cookie (the
+token in the page a browser keeps is only valid with that cookie), so ``If-None-Match`` gets a
+304 only when both still hold. Last-Modified is sent for information; ``If-Modified-Since`` on
+its own cannot tell whether the token in the reader's copy is still valid, and is not answered
+with a 304.
+
+Behind nginx (deploy/nginx.conf). With ``PAGE_CACHE_PROXY_SECONDS`` set, a plain request that
+nginx marks with ``X-Page-Cache: fill`` is answered with the placeholder left in and
+``X-Accel-Expires``: nginx keeps the page that long and puts each reader's CSRF cookie (or the
+new one it sets) where the placeholder is.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from functools import cache as once
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+# Where each response's CSRF token goes. Never produced by what visitors write (escaped) nor by
+# an article's Markdown (nh3 removes HTML comments).
+CSRF_PLACEHOLDER = mark_safe("<!--csrf-token-->")
+PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain requests
+# Settings that change the markup of an article page.
+MARKUP_SETTINGS = [
+    "COMMENTS_CLOSE_AFTER_DAYS",
+    "COMMENTS_GRAVATAR",
+    "COMMENTS_PER_PAGE",
+    "COMMENTS_THREAD_DEPTH",
+    "SITE_NAME",
+    "STATIC_URL",
+    "TIME_ZONE",
+]
+
+
+def is_plain(request):
+    """Whether the request gets the page every anonymous reader gets (see the module doc)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and "HTTP_AUTHORIZATION" not in request.META
+        and all(name == settings.CSRF_COOKIE_NAME for name in request.COOKIES)
+    )
+
+
+def invalidate_article(article_id):
+    """Stop serving the cached pages of an article, once the current transaction commits.
+
+    Call it after changing anything its page shows by a path that does not already call it
+    (see the module doc), e.g. raw SQL."""
+    transaction.on_commit(partial(_bump_articles, [article_id]), robust=True)
+
+
+def invalidate_slugs(slugs):
+    """Like ``invalidate_article``, for articles known by slug (e.g. the slug before a rename)."""
+    transaction.on_commit(partial(_bump, set(slugs)), robust=True)
+
+
+def _bump_articles(article_ids):
+    from .models import Article
+
+    _bump(Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True))
+
+
+def _bump(slugs):
+    cache.set_many({version_key(slug): new_version() for slug in slugs}, timeout=None)
+
+
+def new_version():
+    """A version never used before; it also records when the page changed."""
+    return f"{time.time():.6f}-{secrets.token_hex(6)}"
+
+
+def version_key(slug):
+    return f"article-page-version:{slug}"
+
+
+@once
+def code_digest():
+    """What the markup depends on in this release: templates, the apps' code, the pinned
+    requirements and the static files manifest (hashed file names)."""
+    base = settings.BASE_DIR
+    paths = [
+        *sorted((base / "templates").rglob("*.html")),
+        *sorted((base / "articles").glob("*.py")),
+        *sorted((base / "comments").glob("*.py")),
+        base / "requirements.txt",
+        settings.STATIC_ROOT / "staticfiles.json",
+    ]
+    digest = hashlib.blake2b(digest_size=12)
+    for path in paths:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(request):
+    markup = [code_digest(), *(str(getattr(settings, name)) for name in MARKUP_SETTINGS)]
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    digest = hashlib.blake2b("|".join([*markup, address]).encode(), digest_size=16)
+    return f"article-page:{digest.hexdigest()}"
+
+
+def serve(request, slug, render):
+    """The response to a plain request for a page of the article ``slug``: from the cache, or
+    from ``render()`` (the view, returning a response) and then stored.
+
+    A rendered response may carry ``page_cache_until`` (an aware datetime): the moment the page
+    changes by itself, such as comments closing; it is not kept beyond it."""
+    key, vkey = page_key(request), version_key(slug)
+    try:
+        found = cache.get_many([key, vkey])
+        version = found.get(vkey)
+        if version is None:
+            version = new_version()
+            if not cache.add(vkey, version, timeout=None):
+                version = cache.get(vkey, version)
+    except Exception:  # a cache that is down must not take the site down with it
+        logger.exception("Page cache unavailable; rendering %s", request.path)
+        response = render()
+        return _finish(request, response, _parts(response), state="error")
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return _finish(request, None, entry[1], key, version, state="hit")
+
+    response = render()
+    parts = _parts(response)
+    if not _cacheable(response):
+        return _finish(request, response, parts, state="bypass")
+    timeout = settings.PAGE_CACHE_SECONDS
+    until = getattr(response, "page_cache_until", None)
+    if until is not None:
+        timeout = min(timeout, int(until.timestamp() - time.time()))
+    if timeout > 0:
+        try:
+            cache.set(key, (version, parts), timeout)
+        except Exception:
+            logger.exception("Could not store the page %s", request.path)
+    return _finish(request, response, parts, key, version, state="miss")
+
+
+def _parts(response):
+    """The page's content, cut where the CSRF placeholders are."""
+    if hasattr(response, "render"):
+        response.render()
+    return response.content.split(CSRF_PLACEHOLDER.encode())
+
+
+def _cacheable(response):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and response.status_code == 200
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _finish(request, response, parts, key=None, version=None, state="hit"):
+    """The response to a plain request, from the parts of its page. ``response`` is the one the
+    view rendered, if it ran (its status and headers are kept), else one is made. Without a
+    key (a page that is not cached) there are no validators."""
+    needs_token = len(parts) > 1
+    if (
+        key is not None
+        and settings.PAGE_CACHE_PROXY_SECONDS > 0
+        and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
+        and len(parts) <= 2
+    ):
+        # nginx keeps this page and puts each reader's token where the placeholder is.
+        response = _with_content(response, CSRF_PLACEHOLDER.encode().join(parts))
+        response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
+        return _cache_headers(response, state)
+
+    if key is not None and request.META.get("HTTP_IF_NONE_MATCH"):
+        secret = request.META.get("CSRF_COOKIE") if needs_token else ""
+        if secret is not None and _matches(
+            _etag(version, key, secret), request.META["HTTP_IF_NONE_MATCH"]
+        ):
+            response = HttpResponseNotModified()
+            response["ETag"] = _etag(version, key, secret)
+            if needs_token:
+                get_token(request)  # renews the reader's CSRF cookie
+            return _cache_headers(response, state)
+
+    token = get_token(request) if needs_token else ""
+    response = _with_content(response, token.encode().join(parts))
+    if key is not None:
+        secret = request.META["CSRF_COOKIE"] if needs_token else ""
+        response["ETag"] = _etag(version, key, secret)
+        response["Last-Modified"] = http_date(float(version.split("-")[0]))
+    return _cache_headers(response, state)
+
+
+def _with_content(response, content):
+    if response is None:
+        return HttpResponse(content)
+    response.content = content
+    return response
+
+
+def _cache_headers(response, state):
+    # The page holds the reader's own CSRF token: browsers may keep it, shared caches may not,
+    # and it is checked again (If-None-Match) before each use.
+    patch_cache_control(response, private=True, no_cache=True)
+    response["X-Page-Cache"] = state
+    return response
+
+
+def _etag(version, key, secret):
+    digest = hashlib.blake2b(f"{version}|{key}|{secret}".encode(), digest_size=12)
+    return f'W/"{digest.hexdigest()}"'
+
+
+def _matches(etag, header):
+    weak = etag.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == weak for tag in parse_etags(header))
