@@ -131,3 +131,16 @@ def test_the_whole_page_is_unchanged(client, essay, settings, gravatar):
         {"comment_page": context["comment_page"], "comments_open": True, "gravatar": gravatar}
     )
     assert f'<ol class="comment-list">\n    {expected}\n    </ol>' in page
+
+
+def test_a_changed_comment_is_written_anew(essay, client):
+    """Rendered comments are kept by each process, but never once what they show changed."""
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(article=essay, body="First words.")
+    assert "First words." in client.get("/articles/the-future-of-nato/?a").content.decode()
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Second words.</p>")
+    page = client.get("/articles/the-future-of-nato/?b").content.decode()
+    assert "Second words." in page
+    assert "First words." not in page
