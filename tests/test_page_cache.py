@@ -2,6 +2,7 @@
 what the page shows changes, and nothing personal ever shared."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -390,3 +391,22 @@ def test_the_nginx_header_is_ignored_unless_configured_or_for_personal_pages(
     response = client.get(url, HTTP_X_PAGE_CACHE="fill")
     assert len(token_of(response)) == 64
     assert "X-Accel-Expires" not in response
+
+
+def test_a_process_never_serves_its_own_copy_once_another_changed_the_page(url, essay, cached):
+    """Each process keeps the pages it served; the version in the shared cache still decides."""
+    from articles import cache as page_cache
+
+    cached()
+    assert page_cache._local  # this process kept the page
+    page_cache._bump([essay.slug])  # what another process does after a commit
+    assert state(Client().get(url)) == "miss"
+
+
+def test_no_copy_is_served_past_its_time(url, essay, cached, monkeypatch):
+    from articles import cache as page_cache
+
+    cached()
+    later = time.time() + page_cache.settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert state(Client().get(url)) == "miss"
