@@ -37,6 +37,11 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The article page under load as deployed (deploy/), against nginx serving the same HTML as a
+# file; needs wrk and nginx (installed with apt-get when run as root). See bench/run.py.
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
 

@@ -1,0 +1,685 @@
+"""``make bench``: the article page under load, served as deployed, against nginx's own limit.
+
+It seeds a throwaway database (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) with
+the essay and N threaded comments (30% replies), starts gunicorn (deploy/gunicorn.conf.py) and
+nginx (deploy/nginx.conf, its "# site" lines rewritten for 127.0.0.1) as processes of its own,
+and runs wrk against:
+
+  static         a copy of the page's HTML served by nginx as a file: the limit on this machine
+  uncached       the page rendered for each request (a query string keeps it out of the caches)
+  cached/app     the page from the app's page cache, gunicorn alone (no nginx)
+  cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
+  post           comments posted (one connection, 10 a second) while cached/nginx is under load
+
+It prints one table (requests/s: median of the rounds; latency p50/p99 of the median round;
+queries per view; HTML bytes) and writes it to bench/results.json. The machine is shared and
+absolute numbers drift: compare the ratios to "static", measured in the same run.
+
+Everything listens on 127.0.0.1 only and is stopped at the end; wrk runs are bounded in time.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SLUG = "the-future-of-nato"
+PAGE = f"/articles/{SLUG}/"
+POSTER_EMAIL = "bench.poster@example.com"
+# what the seeded comments say, over and over
+TEXT = (
+    "the alliance must adapt its posture to deterrence in the east while burden sharing "
+    "and defence spending remain contested among members and partners "
+)
+# Reference points from the issue (same kind of machine, 16 connections):
+XTD_RPS = {100: 38, 1000: 5.6}  # django-comments-xtd, gunicorn with 2 sync workers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="0,100,1000,10000", help="comment counts")
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 8)))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--output", type=Path, default=BENCH / "results.json")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    ensure_tools()
+    started = time.monotonic()
+    with ExitStack() as stack:
+        work = Path(tempfile.mkdtemp(prefix="natoblog-bench-"))
+        stack.callback(shutil.rmtree, work, ignore_errors=True)
+        work.chmod(0o755)  # nginx workers read the static files under it
+        database = stack.enter_context(throwaway_database(work))
+        cache = stack.enter_context(throwaway_cache())
+        env = app_environment(work, database, cache, args.workers)
+        step("migrate and collectstatic")
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        django = InProcess(env)
+
+        ports = {"app": free_port(), "nginx": free_port(), "static": free_port()}
+        stack.enter_context(nginx(work, ports))
+        results = []
+        # up to 1000 comments all on one page; more with the default pagination
+        groups = [
+            (100000, [n for n in sizes if n <= 1000]),
+            (None, [n for n in sizes if n > 1000]),
+        ]
+        for per_page, group in groups:
+            if not group:
+                continue
+            settings = {"COMMENTS_PER_PAGE": str(per_page)} if per_page else {}
+            with gunicorn(env | settings, ports["app"], args.workers):
+                django.configure(per_page)
+                for size in group:
+                    step(f"{size} comments")
+                    django.seed(size)
+                    results.append(measure(size, per_page, django, ports, work, args))
+        report = {
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": "make bench",
+            "machine": machine(),
+            "setup": {
+                "database": database["kind"],
+                "cache": cache["kind"],
+                "gunicorn": f"{args.workers} sync workers (deploy/gunicorn.conf.py)",
+                "nginx": nginx_version(),
+                "wrk": f"-t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds",
+                "post": "1 connection, 100 ms between posts, during cached/nginx load",
+            },
+            "seconds": round(time.monotonic() - started),
+            "results": results,
+        }
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(table(report))
+    print(f"\nWritten to {args.output} in {report['seconds']} s.")
+
+
+# Tools
+
+
+def ensure_tools():
+    missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)]
+    if not missing:
+        return
+    packages = " ".join("nginx-light" if tool == "nginx" else tool for tool in missing)
+    if os.geteuid() != 0:
+        sys.exit(
+            f"make bench needs {' and '.join(missing)}: sudo apt-get install -y {packages}\n"
+            "(nginx is only run as the benchmark's own process, on 127.0.0.1.)"
+        )
+    step(f"installing {packages} (apt-get)")
+    # Installing nginx must not start the system service: policy-rc.d says no while we install.
+    policy = Path("/usr/sbin/policy-rc.d")
+    ours = not policy.exists()
+    if ours:
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+    try:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages.split()],
+            check=True,
+            env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"},
+        )
+    finally:
+        if ours:
+            policy.unlink()
+
+
+def nginx_version():
+    result = subprocess.run(["nginx", "-v"], capture_output=True, text=True)
+    return result.stderr.strip().removeprefix("nginx version: ")
+
+
+def machine():
+    return {
+        "cpus": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        ),
+    }
+
+
+# The database and the cache
+
+
+@contextmanager
+def throwaway_database(work):
+    """A new PostgreSQL database when the server answers (dropped at the end), else SQLite."""
+    admin_url = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        import psycopg
+
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as error:
+        print(f"  (no PostgreSQL at {admin_url}: {error}; using SQLite)")
+        yield {"kind": "SQLite", "url": None, "path": work / "bench.sqlite3"}
+        return
+    name = f"natoblog_bench_{secrets.token_hex(4)}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    version = admin.info.server_version // 10000
+    try:
+        yield {
+            "kind": f"PostgreSQL {version}",
+            "url": admin_url.rsplit("/", 1)[0] + f"/{name}",
+        }
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
+def throwaway_cache():
+    """Keys under a prefix of their own in Redis (deleted at the end), else each process's
+    local memory."""
+    url = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/2")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=3)
+        client.ping()
+    except Exception as error:
+        print(f"  (no Redis at {url}: {error}; each process caches on its own)")
+        yield {"kind": "local memory", "url": None, "prefix": None}
+        return
+    prefix = f"natoblog-bench-{secrets.token_hex(4)}"
+    try:
+        yield {"kind": "Redis", "url": url, "prefix": prefix}
+    finally:
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+        client.close()
+
+
+def app_environment(work, database, cache, workers):
+    """Production settings, as the README's deployment section has them, on loopback."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PAGE_CACHE", "COMMENTS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="natoblog.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_VAR_DIR=str(work / "var"),
+        DJANGO_STATIC_ROOT=str(work / "staticfiles"),
+        DJANGO_LOG_LEVEL="WARNING",
+        # plain HTTP on loopback: no TLS to redirect to
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_HSTS_SECONDS="0",
+        PAGE_CACHE_PROXY_SECONDS="1",
+        GUNICORN_WORKERS=str(workers),
+        GUNICORN_LOG_LEVEL="warning",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if database["url"]:
+        env["DATABASE_URL"] = database["url"]
+    else:
+        env["SQLITE_PATH"] = str(database["path"])
+    if cache["url"]:
+        env.update(REDIS_URL=cache["url"], CACHE_KEY_PREFIX=cache["prefix"])
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+# The servers
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, process, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not answer in {seconds} s")
+
+
+@contextmanager
+def running(command, **kwargs):
+    process = subprocess.Popen(command, **kwargs)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def gunicorn(env, port, workers):
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "natoblog.wsgi",
+    ]
+    env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    with running(command, cwd=ROOT, env=env) as process:
+        wait_for(f"http://127.0.0.1:{port}/", process)
+        yield process
+
+
+SITE_LINES = {
+    # "# site" line of deploy/nginx.conf -> its value for the benchmark
+    "server 127.0.0.1:8000;": "server 127.0.0.1:{app};",
+    "proxy_cache_path /var/cache/nginx/natoblog ": "proxy_cache_path {work}/nginx/cache ",
+    "listen 80;": "listen 127.0.0.1:{nginx};",
+    "server_name blog.example;": "server_name 127.0.0.1;",
+    "alias /srv/natoblog/staticfiles/;": "alias {work}/staticfiles/;",
+}
+
+
+def site_config(ports, work):
+    """deploy/nginx.conf with its "# site" lines (and only those) set for this run."""
+    lines = []
+    for line in (ROOT / "deploy" / "nginx.conf").read_text().splitlines():
+        if line.rstrip().endswith("# site"):
+            matches = [old for old in SITE_LINES if old in line]
+            if len(matches) != 1:
+                sys.exit(f"deploy/nginx.conf: no benchmark value for the site line {line!r}")
+            line = line.replace(matches[0], SITE_LINES[matches[0]].format(work=work, **ports))
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+MAIN_CONFIG = """\
+worker_processes {workers};
+daemon off;
+pid {work}/nginx/nginx.pid;
+error_log {work}/nginx/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    keepalive_requests 10000;
+    client_body_temp_path {work}/nginx/body;
+    proxy_temp_path {work}/nginx/proxy;
+    fastcgi_temp_path {work}/nginx/fastcgi;
+    uwsgi_temp_path {work}/nginx/uwsgi;
+    scgi_temp_path {work}/nginx/scgi;
+    include {work}/nginx/site.conf;
+    # The limit: the same HTML, as a file.
+    server {{
+        listen 127.0.0.1:{static};
+        root {work}/html;
+        sendfile on;
+        tcp_nopush on;
+        default_type "text/html; charset=utf-8";
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx(work, ports):
+    base = work / "nginx"
+    for name in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (base / name).mkdir(parents=True)
+    (work / "html").mkdir()
+    (base / "site.conf").write_text(site_config(ports, work))
+    config = base / "nginx.conf"
+    config.write_text(MAIN_CONFIG.format(work=work, workers=os.cpu_count() or 2, **ports))
+    if os.geteuid() == 0:  # the workers run as nobody: give them their directories
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        for path in [base, *base.iterdir()]:
+            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    command = ["nginx", "-p", str(base), "-c", str(config)]
+    subprocess.run([*command, "-t", "-q"], check=True)
+    with running(command) as process:
+        deadline = time.monotonic() + 10
+        while process.poll() is None and time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", ports["nginx"])) == 0:
+                    break
+            time.sleep(0.1)
+        if process.poll() is not None:
+            sys.exit("nginx did not start: see the messages above")
+        yield process
+
+
+# Django in this process: seeding and query counts
+
+
+class InProcess:
+    def __init__(self, env):
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+
+    def configure(self, per_page):
+        from django.conf import settings
+
+        settings.COMMENTS_PER_PAGE = per_page or 50
+
+    def seed(self, size):
+        """Comments up to ``size``: 30% replies (a third of them to replies), of varied
+        lengths, a few with links, from many readers over the past months."""
+        from articles.models import Article
+        from comments.models import Comment, email_hash
+        from comments.rendering import render_comment
+
+        article = Article.objects.get(slug=SLUG)
+        have = Comment.objects.filter(article=article).count()
+        if not Comment.objects.filter(author_email=POSTER_EMAIL).exists():
+            # on another article: the essay starts with no comments at all
+            other = Article.objects.create(
+                title="Another essay",
+                slug="another-essay",
+                author=article.author,
+                body="Another essay.",
+                status=Article.Status.PUBLISHED,
+            )
+            Comment(
+                article=other,
+                author_name="Bench Poster",
+                author_email=POSTER_EMAIL,
+                body="An approved comment, so that the benchmark's posts are approved at once.",
+                status=Comment.Status.APPROVED,
+            ).save(moderate=False)
+        start = datetime.now(UTC) - timedelta(days=90)
+
+        def comment(i, parent):
+            length = 12 + (i * 37) % 120
+            text = (TEXT * 20)[i % 50 : i % 50 + length * 7].strip().capitalize()
+            if i % 7 == 0:
+                text += ".\n\nA second paragraph, shorter than the first."
+            if i % 20 == 0:
+                text += " See https://www.nato.int/cps/en/natohq/topics.htm for more."
+            return Comment(
+                article=article,
+                parent=parent,
+                thread_id=(parent.thread_id or parent.pk) if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+                author_name=f"Reader {i}",
+                author_email=f"reader{i % 700}@example.com",
+                email_hash=email_hash(f"reader{i % 700}@example.com"),
+                author_url=f"https://reader{i}.example/" if i % 4 == 0 else "",
+                body=text,
+                body_html=render_comment(text),
+                status=Comment.Status.APPROVED,
+                created_at=start + timedelta(minutes=i),
+            )
+
+        todo = range(have, size)
+        levels = [
+            [i for i in todo if i % 10 not in (3, 6, 9)],  # 70% start a thread
+            [i for i in todo if i % 10 in (3, 6)],  # 20% reply
+            [i for i in todo if i % 10 == 9],  # 10% reply to a reply
+        ]
+        parents = []
+        for level in levels:
+            batch = [
+                comment(i, parents[n % len(parents)] if parents else None)
+                for n, i in enumerate(level)
+            ]
+            parents = Comment.objects.bulk_create(batch, batch_size=2000) or parents
+
+    def measure(self, path, rounds=9):
+        """Queries and the median render time of ``path`` through Django's whole stack."""
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, response.status_code
+        count = len(queries)  # before the next requests reset the log
+        times = []
+        for _ in range(rounds):
+            client.cookies.clear()  # a new reader (one client: its handler is set up once)
+            began = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - began)
+        return count, statistics.median(times) * 1000, response
+
+
+# Load
+
+
+LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNIT = {"us": 0.001, "ms": 1, "s": 1000}
+
+
+def wrk(url, args, duration=None, connections=None, threads=2, script=None):
+    duration = duration or args.duration
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections or args.connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
+    if script:
+        command += ["-s", str(script)]
+    result = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=duration + 60, check=True
+    )
+    out = result.stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if bad or (errors and "timeout 0" not in errors.group(1)):
+        sys.exit(f"wrk {url}: errors\n{out}")
+    latency = {p: float(v) * UNIT[u] for p, v, u in LATENCY.findall(out)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": round(latency["50"], 2),
+        "p99_ms": round(latency["99"], 2),
+        "requests": requests,
+    }
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read(), dict(response.headers)
+
+
+def measure(size, per_page, django, ports, work, args):
+    app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
+    queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
+    queries_cached, _, _ = django.measure(PAGE)
+    # The page as nginx serves it to a new reader, copied as a file for nginx to serve.
+    body, headers = fetch(proxy + PAGE)
+    body, headers = fetch(proxy + PAGE)
+    assert headers.get("X-Proxy-Cache") == "HIT", headers
+    (work / "html" / f"page-{size}.html").write_bytes(body)
+    fetch(app + PAGE)
+    targets = {
+        "static": f"http://127.0.0.1:{ports['static']}/page-{size}.html",
+        "uncached": proxy + PAGE + "?bench",
+        "cached_app": app + PAGE,
+        "cached_nginx": proxy + PAGE,
+    }
+    runs = {name: [] for name in targets}
+    for round_ in range(args.rounds):
+        for name, url in targets.items():
+            runs[name].append(wrk(url, args))
+            print(f"  round {round_ + 1} {name:13} {runs[name][-1]['rps']:>9.1f} req/s")
+    loads = {}
+    for name, found in runs.items():
+        median = sorted(found, key=lambda run: run["rps"])[len(found) // 2]
+        loads[name] = median | {"rps": round(statistics.median(run["rps"] for run in found), 1)}
+    posting = post_under_load(proxy, args)
+    static = loads["static"]["rps"]
+    result = {
+        "comments": size,
+        "comments_per_page": per_page or 50,
+        "html_bytes": len(body),
+        "queries": {"uncached": queries_uncached, "cached": queries_cached},
+        "render_ms": round(render_ms, 1),
+        "load": loads,
+        "ratios_to_static": {
+            name: round(loads[name]["rps"] / static, 3) for name in loads if name != "static"
+        },
+        "post": posting,
+    }
+    if size in XTD_RPS:
+        result["uncached_vs_django_comments_xtd"] = round(
+            loads["uncached"]["rps"] / XTD_RPS[size], 1
+        )
+    return result
+
+
+POST_SCRIPT = """\
+-- A reader posting a comment every 100 ms, with the CSRF cookie and its secret as the token.
+local secret = os.getenv("BENCH_CSRF")
+local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken=" .. secret
+function request()
+  n = n + 1
+  local body = "csrfmiddlewaretoken=" .. secret .. "&author_name=Bench+Poster&author_email="
+    .. "bench.poster%40example.com&body=Posted+under+load%2C+number+" .. n
+  return wrk.format(nil, nil, nil, body)
+end
+function delay()
+  return 100
+end
+"""
+
+
+def post_under_load(proxy, args):
+    """Posts (approved at once: the author has an approved comment) while readers load the
+    page through nginx; every post changes the page."""
+    script = Path(tempfile.gettempdir()) / f"natoblog-bench-post-{os.getpid()}.lua"
+    script.write_text(POST_SCRIPT)
+    os.environ["BENCH_CSRF"] = secrets.token_hex(16)
+    duration = max(args.duration, 10)
+    try:
+        readers = subprocess.Popen(
+            [
+                "wrk",
+                "-t1",
+                f"-c{args.connections}",
+                f"-d{duration}s",
+                "--latency",
+                proxy + PAGE,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(0.5)
+        posts = wrk(
+            proxy + f"/comments/post/{SLUG}/",
+            args,
+            duration=duration - 1,
+            connections=1,
+            threads=1,
+            script=script,
+        )
+        reads, _ = readers.communicate(timeout=duration + 30)
+    finally:
+        script.unlink()
+    print(f"  post          p50 {posts['p50_ms']} ms, p99 {posts['p99_ms']} ms")
+    return posts | {"reads_rps": float(re.search(r"Requests/sec:\s+([\d.]+)", reads).group(1))}
+
+
+# The table
+
+
+def table(report):
+    setup = report["setup"]
+    lines = [
+        f"natoblog, {report['generated']} — {report['machine']['cpus']} CPUs "
+        f"({report['machine']['cpu']}), {setup['database']}, {setup['cache']}, "
+        f"gunicorn {setup['gunicorn']}, {setup['nginx']}; wrk {setup['wrk']}.",
+        "requests/s (p50 / p99 ms); ratio = ours / static, same run.",
+        "",
+        "| comments | HTML bytes | queries uncached / cached | render ms | static (nginx file) "
+        "| uncached | cached, gunicorn alone | cached, nginx in front (deploy/) "
+        "| post under load p50 / p99 ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in report["results"]:
+        paged = r["comments_per_page"] < r["comments"]
+        per_page = f", {r['comments_per_page']} threads a page" if paged else ""
+        lines.append(
+            f"| {r['comments']:,}{per_page} | {r['html_bytes']:,} "
+            f"| {r['queries']['uncached']} / {r['queries']['cached']} | {r['render_ms']:g} "
+            f"| {cell(r, 'static')} | {cell(r, 'uncached')} | {cell(r, 'cached_app')} "
+            f"| {cell(r, 'cached_nginx')} | {r['post']['p50_ms']:g} / {r['post']['p99_ms']:g} |"
+        )
+    xtd = [
+        f"{r['comments']:,} comments: {r['uncached_vs_django_comments_xtd']} times its requests/s"
+        for r in report["results"]
+        if "uncached_vs_django_comments_xtd" in r
+    ]
+    if xtd:
+        lines += [
+            "",
+            "Uncached, against django-comments-xtd (the issue's figures): " + "; ".join(xtd),
+        ]
+    return "\n".join(lines)
+
+
+def cell(result, name):
+    load, ratio = result["load"][name], result["ratios_to_static"]
+    text = f"{load['rps']:,.0f} ({load['p50_ms']:g} / {load['p99_ms']:g})"
+    return text + (f" = {ratio[name]:.2f}" if name in ratio else "")
+
+
+def step(text):
+    print(f"==> {text}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
