@@ -126,3 +126,23 @@ def test_reply_to_a_comment_that_is_gone_keeps_the_text(post_comment, essay):
     assert "no longer available" in page
     assert "Replying to a ghost." in page
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["blank", "errors", "logged-in", "remembered"])
+def test_the_fields_are_what_crispy_renders(essay, kind, django_user_model):
+    """render_fields() (the blank form's markup is kept per process) is crispy's markup."""
+    from django.template import engines
+
+    from comments.forms import CommentForm
+
+    user = django_user_model(username="olga") if kind == "logged-in" else None
+    for _ in range(2):  # the second time from what the process kept, if anything
+        form = {
+            "blank": lambda: CommentForm(article=essay),
+            "errors": lambda: CommentForm({"body": ""}, article=essay),
+            "logged-in": lambda: CommentForm(article=essay, user=user),
+            "remembered": lambda: CommentForm(article=essay, initial={"author_name": "Ann"}),
+        }[kind]()
+        form.is_valid()
+        crispy = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
+        assert form.render_fields() == crispy.render({"form": form})
