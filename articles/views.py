@@ -3,7 +3,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from comments.models import comments_close_at
-from comments.views import comment_section
+from comments.views import comment_section, with_comment_list
 
 from . import cache as page_cache
 from .models import Article, Author
@@ -50,6 +50,7 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(lambda response: with_comment_list(response, context))
         if context["is_preview"]:
             add_never_cache_headers(response)
         elif context["comments_open"]:
