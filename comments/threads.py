@@ -1,18 +1,18 @@
 """The comment section of an article page: a page of threads, built from a few queries.
 
-``comment_page`` fetches the top-level approved comments' ids (one query), then every comment
-of the threads on the requested page (one query, with the visitor's own pending comments; when
-the comments are paginated, one more counts them all), and builds the tree in Python in O(n).
-The comments are plain rows holding only what the page shows (no model instances), and
-``comments.display`` writes the flat list as HTML in one pass: nothing recurses and no
-template tag runs per comment.
+``comment_page`` fetches the ids of the page's threads and how many threads there are (one
+query), then every comment of those threads (one query, with the visitor's own pending
+comments; when the comments are paginated, one more counts them all), and builds the tree in
+Python in O(n). The comments are plain rows holding only what the page shows (no model
+instances), and ``comments.display`` writes the flat list as HTML in one pass: nothing recurses
+and no template tag runs per comment.
 """
 
 import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q, Window
 from django.http import Http404
 
 from .models import Comment
@@ -83,24 +83,34 @@ def per_page():
 def thread_roots(article):
     """Top-level comments that start a thread on the page: approved ones, and removed ones
     that still have approved replies (shown as a placeholder)."""
-    visible_replies = Comment.objects.approved().filter(thread_id=OuterRef("pk"))
+    # (a subquery limited to the article's replies: as a correlated EXISTS PostgreSQL hashed
+    # every reply of every article)
+    with_visible_replies = Comment.objects.approved().filter(article=article).exclude(parent=None)
     return (
         Comment.objects.filter(article=article, parent=None)
-        .filter(Q(status=Comment.Status.APPROVED) | Exists(visible_replies))
+        .filter(
+            Q(status=Comment.Status.APPROVED) | Q(pk__in=with_visible_replies.values("thread_id"))
+        )
         .order_by("created_at", "pk")
     )
 
 
 def comment_page(article, number=None, own_ids=()):
     """The requested page of threads (the first by default), oldest first."""
-    top_ids = list(thread_roots(article).values_list("pk", flat=True))
-    num_pages = max(math.ceil(len(top_ids) / per_page()), 1)
-    if number is None:
-        number = 1
-    if not 1 <= number <= num_pages:
+    number = 1 if number is None else number
+    if number < 1:
         raise Http404("No such page of comments.")
     start = (number - 1) * per_page()
-    page_roots = top_ids[start : start + per_page()]
+    # the ids of this page's threads, with the number of threads in all
+    roots = list(
+        thread_roots(article)
+        .annotate(threads=Window(Count("pk")))
+        .values_list("pk", "threads")[start : start + per_page()]
+    )
+    if not roots and number != 1:
+        raise Http404("No such page of comments.")
+    page_roots = [pk for pk, _ in roots]
+    num_pages = max(math.ceil(roots[0][1] / per_page()), 1) if roots else 1
 
     visible = Q(status=Comment.Status.APPROVED)
     if num_pages > 1:

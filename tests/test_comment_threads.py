@@ -169,3 +169,13 @@ def test_new_comment_redirects_to_the_last_page(post_comment, essay, settings, c
         "Mine, on a new page?"
         not in Client().get("/articles/the-future-of-nato/comment-page-2/").content.decode()
     )
+
+
+def test_pages_that_do_not_exist_are_404(client, essay, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    for _ in range(3):
+        CommentFactory(article=essay)
+    assert client.get("/articles/the-future-of-nato/comment-page-2/").status_code == 200
+    for number in (0, 3, 99):
+        page = f"/articles/the-future-of-nato/comment-page-{number}/"
+        assert client.get(page).status_code == 404
