@@ -35,6 +35,7 @@ new one it sets) where the placeholder is.
 import hashlib
 import logging
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from functools import cache as once
@@ -57,6 +58,7 @@ CSRF_PLACEHOLDER = mark_safe("<!--csrf-token-->")
 PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain requests
 LOCAL_PAGES = 8  # pages each process keeps in its own memory (a page with 1000 comments: 1.5 MB)
 _local = OrderedDict()  # page key -> (version, parts, expires), the most recently used last
+_local_lock = threading.Lock()  # for threaded servers (runserver, gthread workers)
 # Settings that change the markup of an article page.
 MARKUP_SETTINGS = [
     "COMMENTS_CLOSE_AFTER_DAYS",
@@ -155,8 +157,8 @@ def serve(request, slug, render):
         entry = local if local and local[0] == version else found.get(key)
         if local and entry is None:  # this process's copy is out of date
             entry = cache.get(key)
-    except Exception:  # a cache that is down must not take the site down with it
-        logger.exception("Page cache unavailable; rendering %s", request.path)
+    except Exception as error:  # a cache that is down must not take the site down with it
+        logger.warning("Page cache unavailable (%r); rendering %s", error, request.path)
         response = render()
         return _finish(request, response, _parts(response), state="error")
     if entry is not None and entry[0] == version and entry[2] > time.time():
@@ -175,18 +177,19 @@ def serve(request, slug, render):
         entry = (version, parts, time.time() + timeout)
         try:
             cache.set(key, entry, timeout)
-        except Exception:
-            logger.exception("Could not store the page %s", request.path)
+        except Exception as error:
+            logger.warning("Could not store the page %s (%r)", request.path, error)
         else:
             _keep(key, entry)
     return _finish(request, response, parts, key, version, state="miss")
 
 
 def _keep(key, entry):
-    _local[key] = entry
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_PAGES:
-        _local.popitem(last=False)
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
 
 
 def _parts(response):

@@ -408,6 +408,8 @@ class InProcess:
     def seed(self, size):
         """Comments up to ``size``: 30% replies (a third of them to replies), of varied
         lengths, a few with links, from many readers over the past months."""
+        from django.db import connection
+
         from articles.models import Article
         from comments.models import Comment, email_hash
         from comments.rendering import render_comment
@@ -467,6 +469,8 @@ class InProcess:
                 for n, i in enumerate(level)
             ]
             parents = Comment.objects.bulk_create(batch, batch_size=2000) or parents
+        with connection.cursor() as cursor:  # statistics, as a live database has them
+            cursor.execute("ANALYZE")
 
     def measure(self, path, rounds=9):
         """Queries and the median render time of ``path`` through Django's whole stack."""
