@@ -158,7 +158,12 @@ def serve(request, slug, render):
         if local and entry is None:  # this process's copy is out of date
             entry = cache.get(key)
     except Exception as error:  # a cache that is down must not take the site down with it
-        logger.warning("Page cache unavailable (%r); rendering %s", error, request.path)
+        logger.warning(
+            "Page cache unavailable (%s: %s); rendering %s",
+            type(error).__name__,
+            error,
+            request.path,
+        )
         response = render()
         return _finish(request, response, _parts(response), state="error")
     if entry is not None and entry[0] == version and entry[2] > time.time():
@@ -178,7 +183,9 @@ def serve(request, slug, render):
         try:
             cache.set(key, entry, timeout)
         except Exception as error:
-            logger.warning("Could not store the page %s (%r)", request.path, error)
+            logger.warning(
+                "Could not store the page %s (%s: %s)", request.path, type(error).__name__, error
+            )
         else:
             _keep(key, entry)
     return _finish(request, response, parts, key, version, state="miss")
