@@ -123,7 +123,7 @@ def ensure_tools():
     missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)]
     if not missing:
         return
-    packages = " ".join("nginx-light" if tool == "nginx" else tool for tool in missing)
+    packages = " ".join(missing)  # Debian's packages are named after the commands
     if os.geteuid() != 0:
         sys.exit(
             f"make bench needs {' and '.join(missing)}: sudo apt-get install -y {packages}\n"
