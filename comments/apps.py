@@ -1,6 +1,37 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+MODERATORS = "Moderators"
+MODERATOR_PERMISSIONS = [
+    ("comments", "view_comment"),
+    ("comments", "add_comment"),
+    ("comments", "change_comment"),
+    ("comments", "delete_comment"),
+    ("comments", "view_flag"),
+    ("comments", "delete_flag"),
+    ("comments", "view_discussionsettings"),
+    ("comments", "change_discussionsettings"),
+    ("articles", "view_article"),
+    ("articles", "view_author"),
+]
+
+
+def ensure_moderators_group(using="default", **kwargs):
+    """The "Moderators" group: just what moderating comments needs, and reading articles.
+    Runs after every migrate (permissions exist only then), idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.using(using).get_or_create(name=MODERATORS)
+    wanted = [
+        Permission.objects.using(using).get(content_type__app_label=app, codename=codename)
+        for app, codename in MODERATOR_PERMISSIONS
+    ]
+    group.permissions.set(wanted)
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        post_migrate.connect(ensure_moderators_group, sender=self)

@@ -132,3 +132,20 @@ class CommentForm(forms.ModelForm):
         if commit:
             comment.save()
         return comment
+
+
+class ReportForm(forms.Form):
+    comment = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why should moderators look at it? (optional)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("comment", "reason")

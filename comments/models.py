@@ -74,7 +74,14 @@ class Comment(models.Model):
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     moderation_reason = models.CharField(
-        max_length=255, blank=True, help_text="Which rule decided the status."
+        max_length=255, blank=True, help_text="Which rule, or which moderator, decided the status."
+    )
+    status_before_removal = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+        help_text="Where “Restore from trash” puts the comment back.",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,6 +149,27 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+
+class Flag(models.Model):
+    """A reader's report of a comment: one per visitor per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.CharField(
+        max_length=64, editable=False, help_text="A hash of the reporting visitor's session."
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "flags"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_flag_per_visitor")
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
 
 
 class DiscussionSettings(models.Model):

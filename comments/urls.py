@@ -7,4 +7,5 @@ app_name = "comments"
 urlpatterns = [
     path("post/<slug:slug>/", views.post_comment, name="post"),
     path("<int:pk>/", views.permalink, name="permalink"),
+    path("report/", views.report_comment, name="report"),
 ]

@@ -1,15 +1,19 @@
+import hashlib
 from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from .forms import CommentForm
+from .forms import CommentForm, ReportForm
 from .http import client_ip, user_agent
 from .models import Comment, comments_open
+from .moderation import report
 from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
 
 REMEMBER_COOKIES = {
@@ -112,6 +116,44 @@ def post_comment(request, slug):
             if cookie in request.COOKIES:
                 response.delete_cookie(cookie, samesite="Lax")
     return response
+
+
+def reporter_key(request):
+    """Who is reporting: an account, or else the visitor's address (hashed)."""
+    if request.user.is_authenticated:
+        raw = f"user:{request.user.pk}"
+    else:
+        raw = f"ip:{client_ip(request)}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def report_comment(request):
+    """ "Report" under a comment: a page that asks to confirm, then one report per visitor."""
+    comment = approved_comment_or_404(request.GET.get("comment") or request.POST.get("comment"))
+    back = f"{page_url(comment.article, page_of(comment))}#{comment.anchor}"
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            if report(comment, reporter_key(request), form.cleaned_data["reason"]):
+                messages.success(request, "Thank you. Moderators will look at this comment.")
+            else:
+                messages.info(request, "You have already reported this comment. Thank you.")
+            return redirect(back)
+    else:
+        form = ReportForm(initial={"comment": comment.pk})
+    return render(
+        request, "comments/report.html", {"comment": comment, "form": form, "back_url": back}
+    )
+
+
+def approved_comment_or_404(value):
+    if not str(value or "").isdigit():
+        raise Http404("No such comment.")
+    return get_object_or_404(
+        Comment.objects.approved().select_related("article", "thread"),
+        pk=int(value),
+        article__in=Article.objects.published(),
+    )
 
 
 def permalink(request, pk):
