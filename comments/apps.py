@@ -16,10 +16,15 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
-def ensure_moderators_group(using="default", **kwargs):
-    """The "Moderators" group: just what moderating comments needs, and reading articles.
-    Runs after every migrate (permissions exist only then), idempotent."""
+def ensure_defaults(using="default", **kwargs):
+    """The "Moderators" group (just what moderating comments needs, and reading articles)
+    and the discussion settings. Runs after every migrate (permissions exist only then);
+    idempotent."""
     from django.contrib.auth.models import Group, Permission
+
+    from .models import DiscussionSettings
+
+    DiscussionSettings.objects.using(using).get_or_create(pk=1)
 
     group, _ = Group.objects.using(using).get_or_create(name=MODERATORS)
     wanted = [
@@ -34,4 +39,4 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        post_migrate.connect(ensure_moderators_group, sender=self)
+        post_migrate.connect(ensure_defaults, sender=self)

@@ -12,9 +12,15 @@ def _clear_cache():
 
 @pytest.fixture
 def essay(db):
-    """The essay as the data migration created it."""
+    """The essay as the data migration created it (created again if a transactional test
+    flushed the database)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from articles.models import Article
 
+    import_module("articles.migrations.0002_the_future_of_nato").create_essay(apps, None)
     return Article.objects.select_related("author").get(slug="the-future-of-nato")
 
 
@@ -52,3 +58,21 @@ def post_comment(client):
         )
 
     return post
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    """A staff user in the Moderators group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "mod", "mod@example.com", "pw", is_staff=True, first_name="Mo", last_name="Derator"
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
