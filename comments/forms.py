@@ -4,8 +4,27 @@ from django import forms
 from django.core.validators import URLValidator
 
 from .models import Comment
+from .spam import form_token
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+
+
+HONEYPOT_LABEL = "Leave this field empty if you are a person (it catches spam robots)."
+
+
+class HoneypotInput(forms.TextInput):
+    """Always rendered empty: a person who sees the form again can simply post again."""
+
+    def format_value(self, value):
+        return None
+
+
+class FormTimestampInput(forms.HiddenInput):
+    """The signed time the form was rendered: a fresh one on every rendering, including a
+    form shown again with errors (see comments.spam)."""
+
+    def format_value(self, value):
+        return form_token()
 
 
 class CommentForm(forms.ModelForm):
@@ -47,6 +66,15 @@ class CommentForm(forms.ModelForm):
     notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
     remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Spam defences, checked by comments.spam.check_post: a field hidden from people (by CSS,
+    # from screen readers and from the keyboard) that robots fill in, and the signed time the
+    # form was rendered.
+    honeypot = forms.CharField(
+        label=HONEYPOT_LABEL,
+        required=False,
+        widget=HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    timestamp = forms.CharField(required=False, widget=FormTimestampInput)
 
     class Meta:
         model = Comment
@@ -78,7 +106,12 @@ class CommentForm(forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False  # the template owns <form>, its action and the CSRF token
         helper.disable_csrf = True
-        fields = [Field("body"), Field("parent")]
+        fields = [
+            Field("body"),
+            Field("parent"),
+            Field("timestamp"),
+            Div(Field("honeypot"), css_class="comment-hp", aria_hidden="true"),
+        ]
         if self.user is None:
             fields += [
                 Field("author_email"),

@@ -1,8 +1,11 @@
+import functools
 import hashlib
+import logging
 from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +17,7 @@ from .forms import CommentForm, ReportForm
 from .http import client_ip, user_agent
 from .models import Comment, comments_open
 from .moderation import report
+from .spam import check_post
 from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
 
 REMEMBER_COOKIES = {
@@ -22,6 +26,9 @@ REMEMBER_COOKIES = {
     "author_url": "comment_author_url",
 }
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+DATABASE_RETRY_AFTER = 10
+
+logger = logging.getLogger(__name__)
 
 
 def page_url(article, number):
@@ -81,7 +88,43 @@ def render_article(request, article, form, status=200):
     return render(request, "articles/article_detail.html", context, status=status)
 
 
+def keeps_text_when_the_database_fails(view):
+    """A database that is restarting or unreachable answers 503 with the visitor's text in a
+    form to post again (a page that needs no database), never a 500 that loses it."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug):
+        try:
+            return view(request, slug)
+        except (OperationalError, InterfaceError):
+            logger.exception("Database unavailable while posting a comment on %s", slug)
+            return database_unavailable(request, slug)
+
+    return wrapper
+
+
+def database_unavailable(request, slug):
+    try:
+        user = request.user if request.user.is_authenticated else None
+    except (OperationalError, InterfaceError):
+        user = None
+    form = CommentForm(
+        article=None,
+        user=user,
+        initial={name: request.POST.get(name) for name in CommentForm.base_fields},
+    )
+    response = render(
+        request,
+        "comments/post_again.html",
+        {"comment_form": form, "slug": slug},
+        status=503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 @require_POST
+@keeps_text_when_the_database_fails
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published().select_related("author"), slug=slug)
     form = CommentForm(request.POST, article=article, user=request.user)
@@ -91,6 +134,14 @@ def post_comment(request, slug):
         return render_article(request, article, form, status=403)
     if not form.is_valid():
         return render_article(request, article, form)
+
+    refusal = check_post(request, form)
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+        response = render_article(request, article, form, status=refusal.status)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
 
     comment = form.save(commit=False)
     comment.ip_address = client_ip(request)

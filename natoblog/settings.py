@@ -276,6 +276,22 @@ if COMMENTS_GRAVATAR:
         "https://secure.gravatar.com",
     ]
 
+# Spam and flood defences (comments/spam.py), before the moderation rules see a comment.
+# A post sooner than this after the form was rendered is refused as a robot's...
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# ...and one from a form rendered longer ago than this (the visitor simply posts again).
+COMMENTS_MAX_AGE_HOURS = env_int("COMMENTS_MAX_AGE_HOURS", 12)
+# At most this many comments per client address (IPv6: per /64) and per e-mail address in
+# each window of COMMENTS_RATE_LIMIT_WINDOW seconds (0: no limit), counted in this cache
+# (Redis when REDIS_URL is set, so the limits hold across app servers). Staff are exempt.
+COMMENTS_RATE_LIMIT_WINDOW = env_int("COMMENTS_RATE_LIMIT_WINDOW", 600)
+COMMENTS_RATE_LIMIT_PER_IP = env_int("COMMENTS_RATE_LIMIT_PER_IP", 10)
+COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("COMMENTS_RATE_LIMIT_PER_EMAIL", 5)
+COMMENTS_RATE_LIMIT_CACHE = "default"
+# `manage.py purge_comments` removes the IP address and browser of comments older than this
+# many days (0: keep them).
+COMMENTS_ANONYMISE_IP_AFTER_DAYS = env_int("COMMENTS_ANONYMISE_IP_AFTER_DAYS", 60)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

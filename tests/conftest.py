@@ -33,13 +33,24 @@ def staff_client(client, django_user_model):
     return client
 
 
+def form_fields(seconds_ago=60):
+    """The hidden fields the rendered form carries: the signed time it was rendered (a
+    minute ago by default, as a person takes) and the empty honeypot."""
+    import time
+
+    from comments.spam import form_token
+
+    return {"timestamp": form_token(time.time() - seconds_ago), "honeypot": ""}
+
+
 def comment_data(**overrides):
-    """What a visitor types into the Leave a Reply form."""
+    """What a visitor types into the Leave a Reply form (with the form's hidden fields)."""
     data = {
         "body": "A thoughtful comment.",
         "author_email": "ann@example.com",
         "author_name": "Ann Reader",
         "author_url": "",
+        **form_fields(),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

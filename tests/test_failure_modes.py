@@ -1,0 +1,180 @@
+"""When a service the site leans on is down: a mail server, Redis, the database. The site
+keeps serving, never answers 500 to a comment post, and loses no comment it accepted.
+
+(A database restarting under load, with gunicorn and PostgreSQL, is in
+scripts/concurrency_check.py --kill-connections.)"""
+
+import logging
+import re
+import socket
+from contextlib import contextmanager
+
+import pytest
+from django.core.mail import send_mail
+from django.db import InterfaceError, OperationalError, connection
+from django.test import Client
+
+from comments.models import Comment
+from tests.conftest import comment_data
+
+POST_URL = "/comments/post/the-future-of-nato/"
+
+
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Mail ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port()
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 2
+    with pytest.raises(OSError):  # the premise: sending mail fails here
+        send_mail("test", "body", None, ["someone@example.com"])
+    return settings
+
+
+def test_posting_works_while_the_mail_server_is_down(client, essay, mail_server_down):
+    response = client.post(POST_URL, comment_data(body="Mail is down, words are not."))
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Mail is down, words are not.").exists()
+
+
+def test_staff_approval_works_while_the_mail_server_is_down(
+    moderator_client, essay, mail_server_down
+):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(article=essay, status=Comment.Status.PENDING)
+    response = moderator_client.post(
+        "/admin/comments/comment/", {"action": "approve", "_selected_action": [comment.pk]}
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+# Redis ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    from django.core.cache import cache
+
+    with pytest.raises(Exception, match="(?i)connect"):  # the premise: the cache is down
+        cache.get("anything")
+    return settings
+
+
+def test_pages_are_served_while_redis_is_down(client, essay, redis_down):
+    assert client.get("/").status_code == 200
+    assert client.get(essay.get_absolute_url()).status_code == 200
+
+
+def test_posting_works_and_rate_limits_degrade_while_redis_is_down(
+    client, essay, redis_down, caplog
+):
+    redis_down.COMMENTS_RATE_LIMIT_PER_IP = 1
+    with caplog.at_level(logging.WARNING, logger="comments.spam"):
+        for n in range(3):  # past the limit of 1: the limit cannot be counted, so it is lifted
+            response = client.post(POST_URL, comment_data(body=f"Still here {n}."))
+            assert response.status_code == 302
+    assert Comment.objects.count() == 3
+    assert "rate limit skipped: the cache is unavailable" in caplog.text
+
+
+def test_the_admin_log_in_works_while_redis_is_down(client, db, redis_down, django_user_model):
+    django_user_model.objects.create_user("boss", "b@example.com", "pw", is_staff=True)
+    response = client.post("/admin/login/", {"username": "boss", "password": "pw"})
+    assert response.status_code == 302
+
+
+# The database --------------------------------------------------------------------------------
+
+
+@contextmanager
+def database_down(error=OperationalError, message="server closed the connection unexpectedly"):
+    """Every query fails, as while PostgreSQL restarts (or SQLite stays locked)."""
+
+    def fail(execute, sql, params, many, context):
+        raise error(message)
+
+    with connection.execute_wrapper(fail):
+        yield
+
+
+def test_a_database_error_while_saving_answers_503_keeping_the_text(client, essay, monkeypatch):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Comment, "save", locked)
+    response = client.post(
+        POST_URL,
+        comment_data(
+            body="Do not lose me.",
+            author_name="Zoë",
+            author_url="https://zoe.example/",
+            notify_comments="on",
+        ),
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    page = response.content.decode()
+    assert "Your comment was not posted yet" in page
+    assert "Do not lose me." in page
+    assert 'value="Zoë"' in page
+    assert 'value="https://zoe.example/"' in page
+    assert re.search(r'name="notify_comments"[^>]*checked', page)
+    assert 'action="/comments/post/the-future-of-nato/#respond"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert 'name="timestamp"' in page
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (OperationalError, "server closed the connection unexpectedly"),
+        (OperationalError, "database is locked"),
+        (InterfaceError, "connection already closed"),
+    ],
+)
+def test_a_database_that_is_down_answers_503_never_500(essay, error, message):
+    client = Client(raise_request_exception=False)
+    with database_down(error, message):
+        response = client.post(POST_URL, comment_data(body="Posted during a restart."))
+    assert response.status_code == 503
+    assert "Posted during a restart." in response.content.decode()
+
+
+def test_a_logged_in_visitor_gets_the_page_too(client, essay, django_user_model):
+    user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+    client.force_login(user)
+    client.raise_request_exception = False
+    with database_down():
+        response = client.post(POST_URL, {"body": "As Olga, in a storm."})
+    assert response.status_code == 503
+    assert "As Olga, in a storm." in response.content.decode()
+
+
+def test_after_the_database_is_back_the_same_post_goes_through(client, essay):
+    data = comment_data(body="Second try works.")
+    client.raise_request_exception = False
+    with database_down():
+        assert client.post(POST_URL, data).status_code == 503
+    assert client.post(POST_URL, data).status_code == 302
+    assert Comment.objects.filter(body="Second try works.").count() == 1
