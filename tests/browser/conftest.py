@@ -54,6 +54,45 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _same_database_connections_under_playwright(django_db_setup, request):
+    """Keep the test thread on the database connections the test database was set up with.
+
+    Django keeps connections per thread, but per async context while an event loop runs in
+    the thread, and Playwright's sync API runs one. Without this, browser tests would open
+    fresh connections: ones without the data serialized at set-up (so `serialized_rollback`
+    would restore nothing) and, on SQLite in memory, not the one shared with the live server.
+    """
+    import asyncio
+
+    from django.db import connections
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop yet: `connections` still hands out the set-up connections
+        pass
+    else:
+        pytest.fail("Playwright started before the test database: fixture order changed")
+    originals = {alias: connections[alias] for alias in connections}
+    request.getfixturevalue("playwright")  # from here on an event loop runs in this thread
+    for alias, connection in originals.items():
+        connections[alias] = connection
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only once the test database exists: on SQLite in
+    memory the server thread must share that connection, or it reads another database."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative URLs (`page.goto("/")`) go to the live server. Also replaces pytest-playwright's
+    own `base_url`, whose class-based definition pytest 9 warns about."""
+    return live_server.url
+
+
 @pytest.fixture(autouse=True)
 def _live_site(live_server, django_db_serialized_rollback):
     """Every browser test talks to the live server, with the migrated essay in the database.
