@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate superuser bench clean
+.PHONY: run test screenshots lint format migrate superuser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: migrate
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh docs/screenshots/ (the article's top at 390px and 1280px) in Debian's Chromium.
+screenshots: $(VENV)/.installed-dev
+	NATOBLOG_REQUIRE_BROWSER=1 NATOBLOG_SCREENSHOTS_DIR=docs/screenshots \
+		$(BIN)/python -m pytest -m screenshots tests/browser
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
