@@ -49,11 +49,21 @@ def remembered_details(request):
     return details
 
 
+def comment_pk(value):
+    """A comment id from a query string or a form, or None: never an error, whatever was
+    sent ("²".isdigit() is true, but int("²") fails; 10**30 overflows the column)."""
+    value = str(value or "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def approved_comment(article, value):
     """The approved comment of this article with the given id, or None."""
-    if not str(value or "").isdigit():
+    pk = comment_pk(value)
+    if pk is None:
         return None
-    return Comment.objects.approved().filter(article=article, pk=int(value)).first()
+    return Comment.objects.approved().filter(article=article, pk=pk).first()
 
 
 def comment_section(request, article, cpage=None, form=None):
@@ -198,11 +208,12 @@ def report_comment(request):
 
 
 def approved_comment_or_404(value):
-    if not str(value or "").isdigit():
+    pk = comment_pk(value)
+    if pk is None:
         raise Http404("No such comment.")
     return get_object_or_404(
         Comment.objects.approved().select_related("article", "thread"),
-        pk=int(value),
+        pk=pk,
         article__in=Article.objects.published(),
     )
 
