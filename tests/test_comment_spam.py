@@ -62,9 +62,7 @@ def test_honeypot_is_hidden_from_people_screen_readers_and_the_keyboard(client, 
     assert "position: absolute" in rule
 
 
-def test_a_filled_honeypot_is_refused_and_the_visitor_can_post_again(
-    client, essay, monkeypatch
-):
+def test_a_filled_honeypot_is_refused_and_the_visitor_can_post_again(client, essay, monkeypatch):
     response = client.post(POST_URL, comment_data(body="Robots love forms.", honeypot="x"))
     page = assert_refused_and_kept(response, 400, "a field that must stay empty", "Robots")
     honeypot = [a for t, a in elements(page) if t == "input" and a.get("name") == "honeypot"]
@@ -149,7 +147,7 @@ def test_a_missing_or_forged_timestamp_is_refused(client, essay, token):
 
 def test_a_tampered_timestamp_is_refused(client, essay):
     """Making an old token look older (or a fresh one look older) breaks the signature."""
-    value, stamp, signature = spam.form_token().split(":")
+    value, _, signature = spam.form_token().split(":")
     older = spam.form_token(time.time() - 3600).split(":")[1]
     response = client.post(POST_URL, comment_data(timestamp=f"{value}:{older}:{signature}"))
     assert response.status_code == 400
@@ -232,6 +230,7 @@ def test_past_the_ip_limit_answers_429_keeping_the_text(client, essay, limits):
     assert re.search(r"please wait \d+ (minutes?|seconds?)", page)
     assert 0 < int(response["Retry-After"]) <= 601
     assert Comment.objects.count() == 3
+
 
 def test_another_address_is_not_affected(client, essay, limits):
     for n in range(4):
