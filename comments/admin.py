@@ -1,10 +1,16 @@
+import json
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -12,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .http import client_ip, user_agent
 from .models import Comment, DiscussionSettings, Flag
 from .moderation import ACTION_LABELS, apply_action, parse_keys
+from .privacy import erase_personal_data, export_personal_data
 
 STATUS_BADGES = {
     Comment.Status.PENDING: "badge-pending",
@@ -88,6 +95,8 @@ class CommentAdmin(admin.ModelAdmin):
         _moderation_action("trash", "Move to trash"),
         _moderation_action("restore", "Restore from trash"),
         "delete_permanently",
+        "export_personal_data",
+        "erase_personal_data",
     ]
     raw_id_fields = ["parent", "user"]
     readonly_fields = [
@@ -183,6 +192,72 @@ class CommentAdmin(admin.ModelAdmin):
         if skipped:
             text += f" {skipped} kept: only spam and trash can be deleted."
         self.message_user(request, text, messages.SUCCESS if removable else messages.WARNING)
+
+    # Privacy: export and erase the personal data of the selected comments' authors ----------
+
+    def has_privacy_permission(self, request):
+        """Exporting or erasing everything held for a person (their account included) is for
+        superusers, not for every moderator."""
+        return request.user.is_active and request.user.is_superuser
+
+    @staticmethod
+    def selected_emails(queryset):
+        return sorted({c.author_email.strip().lower() for c in queryset if c.author_email})
+
+    @admin.action(
+        description="Export personal data of the selected comments' authors (JSON)",
+        permissions=["privacy"],
+    )
+    def export_personal_data(self, request, queryset):
+        emails = self.selected_emails(queryset)
+        data = {"exports": [export_personal_data(email) for email in emails]}
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'
+        return response
+
+    @admin.action(
+        description="Erase personal data of the selected comments' authors…",
+        permissions=["privacy"],
+    )
+    def erase_personal_data(self, request, queryset):
+        emails = self.selected_emails(queryset)
+        if request.POST.get("post") == "yes":
+            comments = 0
+            notes = []
+            for email in emails:
+                results = erase_personal_data(email)
+                comments += results["comments"].erased
+                notes += [note for result in results.values() for note in result.messages]
+            self.message_user(
+                request,
+                f"Erased the personal data of {len(emails)} "
+                f"author{'s' * (len(emails) != 1)}: {comments} comment"
+                f"{'s' * (comments != 1)} anonymised, kept in their threads.",
+                messages.SUCCESS,
+            )
+            for note in dict.fromkeys(notes):
+                if "staff account" in note:
+                    self.message_user(request, note, messages.WARNING)
+            return None
+        people = [
+            {"email": email, "groups": export_personal_data(email)["groups"]} for email in emails
+        ]
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/erase_personal_data.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Erase personal data?",
+                "opts": self.model._meta,
+                "people": people,
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     # The change page: the comment in context, trust / block, reply ------------------------
 
