@@ -159,7 +159,12 @@ def post_comment(request, slug):
     comment.save()
     remember_own_comment(request, comment)
 
-    response = redirect(f"{page_url(article, page_of(comment))}#{comment.anchor}")
+    try:
+        location = f"{page_url(article, page_of(comment))}#{comment.anchor}"
+    except (OperationalError, InterfaceError):
+        # Stored: never answer "not posted" now. The first page will do.
+        location = f"{article.get_absolute_url()}#{comment.anchor}"
+    response = redirect(location)
     if request.user.is_authenticated:
         return response
     if form.cleaned_data.get("remember"):

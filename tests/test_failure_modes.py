@@ -178,3 +178,71 @@ def test_after_the_database_is_back_the_same_post_goes_through(client, essay):
         assert client.post(POST_URL, data).status_code == 503
     assert client.post(POST_URL, data).status_code == 302
     assert Comment.objects.filter(body="Second try works.").count() == 1
+
+
+def test_a_session_that_cannot_be_saved_does_not_spoil_an_accepted_comment(
+    client, essay, monkeypatch
+):
+    """The connection dies between storing the comment and saving the session: the visitor
+    still goes to their comment (Django alone would answer a bare 400 or a 500)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    calls = []
+
+    def dead(self, must_create=False):
+        calls.append(must_create)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "save", dead)
+    response = client.post(POST_URL, comment_data(body="Stored before the session."))
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Stored before the session.").exists()
+    assert len(calls) == 2  # tried once more, then gave up (logged)
+
+
+def test_a_session_saved_on_the_second_try_keeps_the_visitor_pending_comment(
+    client, essay, monkeypatch
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    real_save = SessionStore.save
+    failures = []
+
+    def flaky(self, must_create=False):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_save(self, must_create)
+
+    monkeypatch.setattr(SessionStore, "save", flaky)
+    client.post(POST_URL, comment_data(body="Mine, awaiting moderation."))
+    monkeypatch.undo()
+    page = client.get(essay.get_absolute_url()).content.decode()
+    assert "Mine, awaiting moderation." in page
+    assert "Your comment is awaiting moderation." in page
+
+
+def test_any_page_answers_503_while_the_database_is_down(essay):
+    client = Client(raise_request_exception=False)
+    with database_down():
+        for url in ["/", essay.get_absolute_url(), "/comments/report/?comment=1"]:
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert response["Retry-After"] == "10"
+            assert "Back in a moment" in response.content.decode()
+    assert client.get("/").status_code == 200  # and back by itself
+
+
+def test_once_stored_a_comment_is_never_answered_as_not_posted(client, essay, monkeypatch):
+    """The database fails right after the comment is stored (finding its page): the visitor
+    still goes to the article, at their comment."""
+    from comments import views
+
+    def fail(comment):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views, "page_of", fail)
+    response = client.post(POST_URL, comment_data(body="Stored, then the lights went out."))
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/articles/the-future-of-nato/#comment-{comment.pk}"
