@@ -58,7 +58,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("SITE_NAME", "natoblog")
 # Absolute base URL used in e-mails and feeds built outside a request, e.g. https://blog.example.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Production defaults to https:// and the first allowed host, never to a development address.
+SITE_URL = (
+    env("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -198,6 +204,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Background tasks: every e-mail is queued in the database and sent by `manage.py db_worker`
+# (`make run` starts one beside the web server). Nothing is sent inside a web request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed send is retried with exponential back-off (1, 2, 4 ... minutes, at most an hour
+# apart) until this many attempts; then the mail is marked failed in the admin.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_BACKOFF_SECONDS = env_int("MAIL_RETRY_BACKOFF_SECONDS", 60)
+
 # Security. Production turns everything on; each switch can be changed for a site that sits
 # behind a TLS-terminating proxy (set DJANGO_SECURE_PROXY_SSL_HEADER=1 there).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -223,6 +237,15 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
 # Gravatar images (outside requests); off, every commenter gets the local default avatar.
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR", not DEBUG)
+# Who is told about comments held for moderation (besides the article's author), comma-separated.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# How long the Approve/Spam/Trash links and subscription confirmation links stay valid.
+COMMENTS_LINK_MAX_AGE_DAYS = env_int("COMMENTS_LINK_MAX_AGE_DAYS", 7)
+# How long the unsubscribe and "manage my subscriptions" links in a mail stay valid (every
+# new mail carries fresh ones; a reader must still be able to leave from an older mail).
+COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
+# Also mail the article's author each comment that gets approved.
+COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL = env_bool("COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL", False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
