@@ -11,6 +11,8 @@ MODERATOR_PERMISSIONS = [
     ("comments", "delete_flag"),
     ("comments", "view_discussionsettings"),
     ("comments", "change_discussionsettings"),
+    ("comments", "view_outgoingmail"),
+    ("comments", "change_outgoingmail"),  # "Retry now" on mail that failed
     ("articles", "view_article"),
     ("articles", "view_author"),
 ]
@@ -39,4 +41,6 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from . import mail_admin  # noqa: F401  (outgoing mail and subscriptions in the admin)
+
         post_migrate.connect(ensure_defaults, sender=self)
