@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
@@ -42,5 +42,8 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from . import mail_admin  # noqa: F401  (outgoing mail and subscriptions in the admin)
+        from .notifications import article_saved
 
         post_migrate.connect(ensure_defaults, sender=self)
+        # A newly published article is mailed to the blog's subscribers (once).
+        post_save.connect(article_saved, sender="articles.Article", dispatch_uid="announce")

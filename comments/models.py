@@ -97,6 +97,9 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # The status as last loaded or saved: save() compares it to tell a change of status.
+    _saved_status = None
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "comments"
@@ -115,7 +118,8 @@ class Comment(models.Model):
     def save(self, *args, moderate=True, **kwargs):
         """Render the body once, place the comment in its thread, and on creation let the
         one moderation decision set its status (pass ``moderate=False`` only for data that
-        was already moderated, such as fixtures)."""
+        was already moderated, such as fixtures). A change of status (creation included) is
+        handed to ``notifications.comment_status_changed``, which queues the mail."""
         self.body_html = render_comment(self.body)
         self.email_hash = email_hash(self.author_email)
         max_depth = settings.COMMENTS_THREAD_DEPTH
@@ -131,11 +135,30 @@ class Comment(models.Model):
             from .moderation import moderate as decide
 
             decide(self)
+        old_status = None if self._state.adding else self._saved_status
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            return
+        if old_status is not models.DEFERRED and old_status != self.status:
+            from .notifications import comment_status_changed
+
+            comment_status_changed(self, old_status)
+        self._saved_status = self.status
 
     def get_absolute_url(self):
         """A stable permalink that redirects to the page of the thread holding the comment."""
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._saved_status = comment.__dict__.get("status", models.DEFERRED)
+        return comment
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status", models.DEFERRED)
 
     @property
     def anchor(self):

@@ -200,4 +200,7 @@ def report(comment, reporter, reason=""):
         comment.status = Comment.Status.PENDING
         comment.moderation_reason = f"Held: reported by {count} readers"
         comment.save(update_fields=["status", "moderation_reason", "updated_at"])
+        from .notifications import notify_moderators
+
+        notify_moderators(comment, comment.moderation_reason)
     return True

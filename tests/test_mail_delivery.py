@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from comments import delivery
-from comments.models import OutgoingMail
+from comments.models import Comment, OutgoingMail
+from tests.factories import ArticleFactory
 from tests.mail import DOWN_BACKEND, LOCMEM_BACKEND, html_part, run_worker, time_passes
 
 
@@ -20,6 +22,49 @@ def queue_one(to="reader@example.com"):
         "confirm",
         {"article": None, "confirm_url": "http://testserver/x/", "max_age_days": 7},
     )
+
+
+def test_the_request_sends_nothing_the_worker_does(
+    post_comment,
+    essay,
+    mailoutbox,
+    moderator_emails,
+    django_capture_on_commit_callbacks,
+    run_tasks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(essay, notify_comments="on")
+    assert response.status_code == 302
+    assert mailoutbox == []
+    assert DBTaskResult.objects.ready().exists()
+
+    run_tasks()
+    assert sorted(m.to[0] for m in mailoutbox) == ["ann@example.com", "mods@example.com"]
+    assert set(OutgoingMail.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_the_visitor_is_answered_when_the_mail_server_is_down(
+    post_comment,
+    essay,
+    settings,
+    mailoutbox,
+    moderator_emails,
+    django_capture_on_commit_callbacks,
+    run_tasks,
+):
+    settings.EMAIL_BACKEND = DOWN_BACKEND
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(essay, body="Still here.")
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Still here."
+
+    run_tasks()
+    queued = OutgoingMail.objects.get()
+    assert queued.state == OutgoingMail.State.QUEUED
+    assert queued.attempts == 1
+    assert "SMTPServerDisconnected" in queued.last_error
+    assert queued.next_attempt_at > timezone.now()
+    assert mailoutbox == []
 
 
 def test_back_off_doubles_up_to_an_hour(settings):
@@ -125,6 +170,40 @@ def test_moderators_may_retry_mail(moderator_client):
 
 
 # --- With the real worker (`manage.py db_worker --batch`), on SQLite and on PostgreSQL -------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_every_mail_exactly_once_after_an_outage(settings, client):
+    from tests.conftest import comment_data
+
+    settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.com", "chief@example.com"]
+    settings.EMAIL_BACKEND = DOWN_BACKEND
+    article = ArticleFactory()
+    response = client.post(
+        f"/comments/post/{article.slug}/", comment_data(notify_comments="on", notify_posts="on")
+    )
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing in the request
+
+    run_worker()  # the mail server is down
+    assert mail.outbox == []
+    waiting = OutgoingMail.objects.all()
+    assert waiting.count() == 4  # two moderators, two confirmations
+    assert {m.state for m in waiting} == {"queued"}
+    assert {m.attempts for m in waiting} == {1}
+    run_worker()  # nothing is due yet: the back-off holds
+    assert set(OutgoingMail.objects.values_list("attempts", flat=True)) == {1}
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND  # the server is back
+    time_passes()
+    run_worker()
+    run_worker()
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        (m.to, m.subject) for m in OutgoingMail.objects.all()
+    )
+    assert len(mail.outbox) == 4
+    assert set(OutgoingMail.objects.values_list("state", flat=True)) == {"sent"}
+    assert not DBTaskResult.objects.failed().exists()
 
 
 @pytest.mark.django_db(transaction=True)
