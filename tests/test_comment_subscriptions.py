@@ -251,3 +251,10 @@ def test_a_user_without_an_address_is_not_subscribed(
         client.post(f"/comments/post/{article.slug}/", {"body": "Hi.", "notify_comments": "on"})
     run_tasks()
     assert not Subscription.objects.exists()
+
+
+def test_the_commenter_is_told_to_look_for_the_confirmation(post_comment, article, client):
+    response = post_comment(article, notify_comments="on", follow=True)
+    assert "we are sending it a link: open it to confirm" in response.content.decode()
+    response = post_comment(article, body="Again, without ticking.", follow=True)
+    assert "we are sending it a link" not in response.content.decode()
