@@ -149,6 +149,7 @@ def alert_moderators(comment_id, reason, expected_status, event):
                 approve_url=moderation_url(comment, "approve"),
                 spam_url=moderation_url(comment, "spam"),
                 trash_url=moderation_url(comment, "trash"),
+                admin_url=absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
                 max_age_days=signing.short_max_age().days,
             )
             queue_mail(OutgoingMail.Kind.MODERATION, address, "moderation", context)

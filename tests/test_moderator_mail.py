@@ -58,6 +58,7 @@ def test_moderation_mail_shows_the_comment_the_rule_and_the_links(held, mailoutb
     assert "Enlargement <b>matters</b>." in text  # plain text, as typed
     assert f"http://testserver/comments/{comment.pk}/" in text
     assert f"http://testserver{comment.article.get_absolute_url()}" in text
+    assert f"http://testserver/admin/comments/comment/{comment.pk}/change/" in text
     for label in ("Approve it:", "Mark it as spam:", "Move it to the trash:"):
         assert f"{label} http://testserver/comments/moderate/" in text
     assert len([url for url in links(text) if "/comments/moderate/" in url]) == 3
