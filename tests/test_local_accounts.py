@@ -121,6 +121,8 @@ def test_sign_up_confirm_and_comment_without_retyping(client, essay):
         "Ann Reader",
         "ann@example.com",
     )
+    # a verified address is a known author: approved at once
+    assert comment.status == Comment.Status.APPROVED
 
 
 def test_an_unconfirmed_account_cannot_log_in(client, db):

@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 
 from comments.models import Comment
@@ -223,6 +224,23 @@ def test_a_comment_posted_while_logged_in_keeps_the_account_link(client, essay, 
     assert comment.user == user
     assert comment.author_name == case.user_name
     assert comment.author_email == (case.email or "xavier@example.com")
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids)
+def test_a_verified_address_makes_a_known_author(client, essay, case):
+    mail.outbox.clear()
+    log_in(client, case)
+    address = EmailAddress.objects.get()
+    assert address.verified is case.email_verified
+    # an unverified address gets a confirmation link, without blocking the log-in
+    assert bool(mail.outbox) is not case.email_verified
+    client.post("/comments/post/the-future-of-nato/", {"body": "First words."})
+    comment = Comment.objects.get()
+    if case.email_verified:
+        assert comment.status == Comment.Status.APPROVED
+        assert comment.moderation_reason == "Approved: the author's e-mail address is verified"
+    else:
+        assert comment.status == Comment.Status.PENDING
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids)
