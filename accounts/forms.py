@@ -27,3 +27,22 @@ class SignupForm(forms.Form):
         first, _, last = self.cleaned_data["name"].partition(" ")
         user.first_name, user.last_name = first, last
         user.save(update_fields=["first_name", "last_name"])
+
+
+COMMENT_CHOICES = [
+    ("anonymise", "Keep my comments, anonymised: shown as written by “Anonymous”."),
+    ("remove", "Remove my comments. Replies to them stay, under “This comment was removed.”"),
+]
+
+
+class DeleteAccountForm(forms.Form):
+    comments = forms.ChoiceField(
+        label="What should happen to your comments?",
+        choices=COMMENT_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what happens to your comments."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account cannot be restored.",
+        error_messages={"required": "Please tick the box to confirm."},
+    )

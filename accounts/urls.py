@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("delete/", views.delete, name="delete"),
 ]

@@ -1,6 +1,13 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
+from .deletion import delete_account
+from .forms import DeleteAccountForm
 from .identity import describe, display_name
 
 
@@ -22,3 +29,23 @@ class ProfileView(LoginRequiredMixin, ListView):
             social_accounts=[describe(account) for account in user.socialaccount_set.all()],
             **kwargs,
         )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request):
+    """Confirm, then delete the account; the commenter chooses what becomes of their
+    comments. Nothing is deleted on GET."""
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        keep = form.cleaned_data["comments"] == "anonymise"
+        logout(request)
+        delete_account(user, keep_comments=keep)
+        messages.success(
+            request,
+            "Your account was deleted. "
+            + ("Your comments stay, anonymised." if keep else "Your comments were removed."),
+        )
+        return redirect("articles:index")
+    return render(request, "accounts/delete.html", {"form": form})

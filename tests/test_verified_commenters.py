@@ -69,3 +69,10 @@ def test_the_approved_comment_rule_is_unchanged(essay):
     comment = new_comment(essay, author_email="pat@example.com")
     assert comment.status == S.APPROVED
     assert comment.moderation_reason == "Approved: the author has an approved comment"
+
+
+def test_an_anonymised_comment_makes_no_one_known(essay):
+    # accounts.deletion clears the address and its hash: no address matches ""
+    CommentFactory(article=essay, author_email="gone@example.com")
+    Comment.objects.update(author_email="", email_hash="")
+    assert new_comment(essay, author_email="gone@example.com").status == S.PENDING
