@@ -78,6 +78,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "accounts.providers.wordpress_com",
+    "accounts",
     "articles",
     "comments",
 ]
@@ -89,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -186,6 +194,54 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:index"
 LOGOUT_REDIRECT_URL = "articles:index"
+
+# Accounts (django-allauth): local accounts log in with their e-mail address, verified before
+# the first log-in; commenters may also log in with Facebook, X or WordPress.com. A provider is
+# switched on by its client id and secret, here from the environment or in the admin (Social
+# applications); only switched-on providers show an icon.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # "Change" opens the log-in page
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_USER_DISPLAY = "accounts.identity.display_name"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_REQUIRED = True  # asked once when the provider gives none (X)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"  # back on the article at once
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def social_app(prefix):
+    """allauth's settings-based app for a provider from PREFIX_CLIENT_ID and
+    PREFIX_CLIENT_SECRET: none when both are unset, an error when only one is."""
+    client_id, secret = env(f"{prefix}_CLIENT_ID"), env(f"{prefix}_CLIENT_SECRET")
+    if not client_id and not secret:
+        return {}
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither."
+        )
+    return {"APPS": [{"client_id": client_id, "secret": secret}]}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "facebook": {
+        # allauth's Facebook provider, with the profile picture as the avatar
+        "provider_class": "accounts.providers.facebook.FacebookProvider",
+        "SCOPE": ["email", "public_profile"],
+        **social_app("FACEBOOK"),
+    },
+    "twitter_oauth2": social_app("TWITTER"),
+    "wordpress_com": social_app("WORDPRESS_COM"),
+}
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise (mails show in the terminal).
 EMAIL_HOST = env("EMAIL_HOST")

@@ -1,0 +1,66 @@
+"""Deleting a commenter's account, with their choice for their comments.
+
+"anonymise": every comment stays where it is, with its status, under the name "Anonymous";
+the e-mail address, website, IP address and browser are cleared and the account link removed.
+
+"remove": the comments are deleted. A comment that has replies cannot vanish without tearing
+its thread apart, so it is emptied instead (no text, no personal data) and moved to the trash:
+the thread shows "This comment was removed." where it stood.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment
+
+ANONYMOUS = "Anonymous"
+PERSONAL_DATA_CLEARED = {
+    "author_name": ANONYMOUS,
+    "author_email": "",
+    "email_hash": "",  # matches no address: the moderation rules know no one by it
+    "author_url": "",
+    "ip_address": None,
+    "user_agent": "",
+    "user": None,
+    "notify_comments": False,
+    "notify_posts": False,
+}
+REMOVED_REASON = "Removed: its author deleted their account"
+
+
+def anonymise_comments(comments):
+    return comments.update(**PERSONAL_DATA_CLEARED)
+
+
+def remove_comments(comments):
+    """Delete the comments; empty and trash those that have replies. Deepest first, so a
+    reply that is removed too no longer holds its parent in place."""
+    emptied = deleted = 0
+    for comment in comments.order_by("-depth", "-created_at", "-pk"):
+        if Comment.objects.filter(parent=comment).exists():
+            Comment.objects.filter(pk=comment.pk).update(
+                **PERSONAL_DATA_CLEARED,
+                body="",
+                body_html="",
+                status=Comment.Status.TRASH,
+                status_before_removal="",
+                moderation_reason=REMOVED_REASON,
+                updated_at=timezone.now(),
+            )
+            emptied += 1
+        else:
+            comment.delete()
+            deleted += 1
+    return deleted, emptied
+
+
+@transaction.atomic
+def delete_account(user, *, keep_comments):
+    """Delete the user (their e-mail addresses and social accounts go with it) after
+    anonymising or removing their comments."""
+    comments = Comment.objects.filter(user=user)
+    if keep_comments:
+        anonymise_comments(comments)
+    else:
+        remove_comments(comments)
+    user.delete()
