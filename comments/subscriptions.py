@@ -17,17 +17,15 @@ from .models import OutgoingMail, Subscription, normalise_email
 
 
 def is_verified_address(user, email):
-    """Whether ``email`` is known to belong to the logged-in ``user``, so no confirmation is
-    needed. Accounts are created by staff (the site has no self sign-up), so an active
-    account's own address counts as verified. If self sign-up arrives, this is the one place
-    to require a verified address instead."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.email
-        and normalise_email(user.email) == normalise_email(email)
-    )
+    """Whether ``email`` is an address the logged-in ``user`` has verified (allauth's
+    EmailAddress, as the moderation rules ask), so no confirmation mail is needed."""
+    if user is None or not user.is_authenticated or not user.is_active or not email:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=normalise_email(email), verified=True
+    ).exists()
 
 
 def subscribe(email, article=None, verified=False):

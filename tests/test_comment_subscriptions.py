@@ -227,10 +227,20 @@ def test_a_comment_rescued_from_spam_subscribes_its_author(
     assert "confirm" in mailoutbox[0].subject
 
 
-def test_a_logged_in_user_needs_no_confirmation(
-    client, article, django_user_model, mailoutbox, django_capture_on_commit_callbacks, run_tasks
+@pytest.mark.parametrize("verified", [True, False])
+def test_a_logged_in_user_with_a_verified_address_needs_no_confirmation(
+    client,
+    article,
+    django_user_model,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    run_tasks,
+    verified,
 ):
+    from allauth.account.models import EmailAddress
+
     user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+    EmailAddress.objects.create(user=user, email="Olga@example.com", verified=verified)
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -238,8 +248,13 @@ def test_a_logged_in_user_needs_no_confirmation(
             {"body": "As Olga.", "notify_comments": "on", "notify_posts": "on"},
         )
     run_tasks()
-    assert Subscription.objects.confirmed().count() == 2
-    assert [m for m in mailoutbox if "confirm" in m.subject] == []
+    confirmations = [m for m in mailoutbox if "confirm" in m.subject]
+    if verified:
+        assert Subscription.objects.confirmed().count() == 2
+        assert confirmations == []
+    else:
+        assert Subscription.objects.pending().count() == 2
+        assert [m.to for m in confirmations] == [["olga@example.com"]] * 2
 
 
 def test_a_user_without_an_address_is_not_subscribed(
