@@ -1,9 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthError
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseRedirect
+
+from comments.delivery import queue_message
+from comments.models import OutgoingMail
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context_):
+        """allauth's mails (confirm your address, reset your password ...) go into the site's
+        mail queue like every other: rendered here, sent by the worker, retried if the mail
+        server is down. (The same context as allauth's own send_mail.)"""
+        request = context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context_)
+        queue_message(OutgoingMail.Kind.ACCOUNT, self.render_mail(template_prefix, email, ctx))
 
 
 class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):

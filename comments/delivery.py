@@ -57,17 +57,40 @@ def queue_mail(kind, to, template, context, unsubscribe_url=None):
 
     ``unsubscribe_url`` (subscription mails) adds RFC 8058 one-click unsubscribe headers."""
     subject, text, html = render_mail(template, context)
-    headers = {"Auto-Submitted": "auto-generated"}
+    headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return store(kind, to, subject, text, html, headers)
+
+
+def queue_message(kind, message):
+    """Queue a message built elsewhere (allauth's account mails), one mail per recipient. A
+    plain-text message gets an HTML part made from its text."""
+    html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
+    if not html:
+        html = render_to_string(
+            "comments/email/plain.html",
+            {
+                "SITE_NAME": settings.SITE_NAME,
+                "home_url": absolute(reverse("articles:index")),
+                "text": message.body,
+            },
+        )
+    return [
+        store(kind, to, message.subject, message.body, html, dict(message.extra_headers))
+        for to in message.to
+    ]
+
+
+def store(kind, to, subject, text, html, headers):
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=to,
         subject=subject[:255],
         body_text=text,
         body_html=html,
-        headers=headers,
+        headers={"Auto-Submitted": "auto-generated", **headers},
         next_attempt_at=timezone.now(),
     )
     transaction.on_commit(partial(deliver_mail.enqueue, mail.pk))

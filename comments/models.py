@@ -381,6 +381,7 @@ class OutgoingMail(models.Model):
         CONFIRMATION = "confirmation", "Subscription confirmation"
         NEW_COMMENT = "new_comment", "New comment, to subscribers"
         NEW_POST = "new_post", "New post, to subscribers"
+        ACCOUNT = "account", "Account (address confirmation, password reset)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     to = models.EmailField(max_length=254)

@@ -212,6 +212,7 @@ ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # "Change" opens the log-in page
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USER_DISPLAY = "accounts.identity.display_name"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # its mails go through the mail queue
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_REQUIRED = True  # asked once when the provider gives none (X)
 SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"  # back on the article at once

@@ -87,8 +87,13 @@ def test_sign_up_asks_for_the_name_comments_use(client, db):
     assert 'autocomplete="name"' in page
 
 
-def test_sign_up_confirm_and_comment_without_retyping(client, essay):
-    response = sign_up(client)
+def test_sign_up_confirm_and_comment_without_retyping(
+    client, essay, django_capture_on_commit_callbacks, run_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client)
+    assert mail.outbox == []  # queued: the worker sends it
+    run_tasks()
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert not logged_in(client)
@@ -149,9 +154,13 @@ def test_sign_up_errors_are_shown_next_to_the_fields(client, db, overrides, mess
     assert get_user_model().objects.count() == 0
 
 
-def test_sign_up_with_an_address_already_used_creates_nothing(client, member):
+def test_sign_up_with_an_address_already_used_creates_nothing(
+    client, member, django_capture_on_commit_callbacks, run_tasks
+):
     mail.outbox.clear()
-    response = sign_up(client, name="Someone Else")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client, name="Someone Else")
+    run_tasks()
     assert response.status_code == 302  # same answer as a new address: no enumeration
     assert get_user_model().objects.count() == 1
     assert "already" in mail.outbox[0].body  # the owner is told instead
@@ -213,8 +222,10 @@ def test_change_opens_the_log_in_page_for_another_account(client, essay, member,
     assert "You are commenting using your account (bob)." in page
 
 
-def test_password_reset(client, member):
-    response = client.post("/accounts/password/reset/", {"email": "ann@example.com"})
+def test_password_reset(client, member, django_capture_on_commit_callbacks, run_tasks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "ann@example.com"})
+    run_tasks()
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Check your e-mail" in page

@@ -219,3 +219,28 @@ def test_worker_marks_a_mail_failed_after_the_last_attempt(settings):
     assert queued.attempts == 2
     assert "SMTPServerDisconnected" in queued.last_error
     assert mail.outbox == []
+
+
+def test_account_mails_from_allauth_go_through_the_queue(
+    client, db, mailoutbox, django_capture_on_commit_callbacks, run_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {
+                "name": "Ann",
+                "email": "ann@example.com",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
+        )
+    assert mailoutbox == []
+    queued = OutgoingMail.objects.get()
+    assert (queued.kind, queued.to) == ("account", "ann@example.com")
+    run_tasks()
+    (message,) = mailoutbox
+    assert message.subject.startswith("[natoblog] ")
+    assert "/accounts/confirm-email/" in message.body
+    html = html_part(message)
+    assert 'href="http://testserver/accounts/confirm-email/' in html  # made from the text
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"

@@ -227,9 +227,13 @@ def test_a_comment_posted_while_logged_in_keeps_the_account_link(client, essay, 
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids)
-def test_a_verified_address_makes_a_known_author(client, essay, case):
+def test_a_verified_address_makes_a_known_author(
+    client, essay, case, django_capture_on_commit_callbacks, run_tasks
+):
     mail.outbox.clear()
-    log_in(client, case)
+    with django_capture_on_commit_callbacks(execute=True):
+        log_in(client, case)
+    run_tasks()
     address = EmailAddress.objects.get()
     assert address.verified is case.email_verified
     # an unverified address gets a confirmation link, without blocking the log-in

@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                             ("confirmation", "Subscription confirmation"),
                             ("new_comment", "New comment, to subscribers"),
                             ("new_post", "New post, to subscribers"),
+                            ("account", "Account (address confirmation, password reset)"),
                         ],
                         max_length=20,
                     ),
