@@ -131,6 +131,9 @@ if env("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
+    if env("DATABASE_TEST_NAME"):
+        # Lets concurrent test runs on one server use databases of their own.
+        DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
