@@ -115,10 +115,8 @@ def page_log():
     return PageLog()
 
 
-@pytest.fixture
-def page(page, page_log):
-    """pytest-playwright's page, recording console errors, uncaught exceptions and failed
-    requests into `page_log`.
+def watch(page, page_log):
+    """Record the page's console errors, uncaught exceptions and failed requests in `page_log`.
 
     A response of 400 or more counts as failed, except the document a test navigates to: its
     status is the test's to check (the 404 page is meant to answer 404).
@@ -140,6 +138,24 @@ def page(page, page_log):
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     return page
+
+
+@pytest.fixture
+def page(page, page_log):
+    """pytest-playwright's page, watched: its problems are recorded in `page_log`."""
+    return watch(page, page_log)
+
+
+@pytest.fixture
+def new_page(new_context, page_log):
+    """`new_page(**context_args)`: a page in a browser context of its own (another visitor,
+    with its own cookies; `java_script_enabled=False` for one without JavaScript), watched
+    like `page`, into the same `page_log`."""
+
+    def open_page(**context_args):
+        return watch(new_context(**context_args).new_page(), page_log)
+
+    return open_page
 
 
 @pytest.fixture
@@ -167,3 +183,4 @@ def axe():
         ]
 
     return run
+

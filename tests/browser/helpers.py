@@ -1,0 +1,40 @@
+"""What the browser journeys share: the essay's address and the Leave a Reply form."""
+
+import re
+
+ESSAY = "/articles/the-future-of-nato/"
+AWAITING = "Your comment is awaiting moderation."
+# Where a visitor lands after posting: the page, at their comment.
+LANDED = re.compile(r"/articles/the-future-of-nato/#comment-(\d+)$")
+
+
+def reply_form(page):
+    """The Leave a Reply form, wherever it is on the page (it moves under a comment)."""
+    return page.locator("#respond")
+
+
+def fill_comment_form(form, *, comment="", email="", name="", website="", remember=None):
+    """Type into the form's fields as a visitor would (a field left as "" is left alone);
+    tick or untick "Save my name…" when `remember` is True or False."""
+    fields = {"Comment": comment, "Email": email, "Name": name, "Website": website}
+    for label, value in fields.items():
+        if value:
+            form.get_by_role("textbox", name=label).fill(value)
+    if remember is not None:
+        form.get_by_role("checkbox", name="Save my name").set_checked(remember)
+
+
+def post_comment(page, **fields):
+    """Fill the form and press Post Comment; returns the id of the comment the visitor lands
+    on (None if they stayed on the form)."""
+    form = reply_form(page)
+    fill_comment_form(form, **fields)
+    with page.expect_navigation():
+        form.get_by_role("button", name="Post Comment").click()
+    match = LANDED.search(page.url)
+    return int(match.group(1)) if match else None
+
+
+def comment_item(page, comment_id):
+    """A comment as it stands in the thread: its list item."""
+    return page.locator(f"#comment-{comment_id}")
