@@ -6,6 +6,7 @@ NATOBLOG_REQUIRE_BROWSER=1 (what CI sets) a missing Chromium is an error instead
 
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,61 @@ def axe():
 
     return run
 
+
+# A threaded discussion at fixed times (stable screenshots), oldest first.
+DISCUSSION_START = datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def discussion(essay):
+    """Approved comments under the essay, threaded: Ann; Ben (with a website) replying to
+    Ann; Cy replying to Ben; a comment moved to trash whose reply by Dee stays under "This
+    comment was removed."; then Eve. Returns them by first name."""
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    def say(name, body, minutes, **extra):
+        comment = CommentFactory(
+            article=essay,
+            author_name=name,
+            author_email=f"{name.split()[0].lower()}@example.com",
+            body=body,
+            **extra,
+        )
+        created = DISCUSSION_START + timedelta(minutes=minutes)
+        Comment.objects.filter(pk=comment.pk).update(created_at=created)
+        comment.created_at = created
+        return comment
+
+    ann = say(
+        "Ann Lindqvist",
+        "Finland and Sweden joining shows the open door still matters. The harder question "
+        "is whether the 2% target is the right measure of commitment.",
+        0,
+    )
+    ben = say(
+        "Ben Okafor",
+        "Agreed on the door. On spending, I would rather count capabilities delivered than "
+        "money spent: a drone programme can be worth more than another frigate.",
+        27,
+        parent=ann,
+        author_url="https://ben.example/",
+    )
+    cy = say(
+        "Cy Martin", "Capabilities, yes, but someone still has to pay for them.", 50, parent=ben
+    )
+    removed = say("Someone", "Removed by a moderator.", 105, status=Comment.Status.TRASH)
+    dee = say(
+        "Dee Novak",
+        "Whatever was said above, the section on hybrid threats is the strongest part of "
+        "the essay.",
+        125,
+        parent=removed,
+    )
+    eve = say(
+        "Eve Schmidt",
+        "A clear essay. I would add a paragraph on the Arctic, where Russia has been "
+        "reopening Soviet-era bases.",
+        195,
+    )
+    return {"ann": ann, "ben": ben, "cy": cy, "removed": removed, "dee": dee, "eve": eve}
