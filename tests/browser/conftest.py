@@ -94,6 +94,14 @@ def base_url(live_server):
     return live_server.url
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every context asks for reduced motion: Bootstrap then scrolls to a fragment or a
+    focused field at once instead of smoothly, so positions are final when a test reads them
+    and a journey does not wait out each animation."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture(autouse=True)
 def _live_site(live_server, django_db_serialized_rollback):
     """Every browser test talks to the live server, with the migrated essay in the database.
