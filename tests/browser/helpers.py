@@ -38,3 +38,12 @@ def post_comment(page, **fields):
 def comment_item(page, comment_id):
     """A comment as it stands in the thread: its list item."""
     return page.locator(f"#comment-{comment_id}")
+
+
+def gap_between(upper, lower):
+    """Pixels from the bottom of `upper` to the top of `lower` on the screen, measured at once
+    (the page may be scrolling smoothly to a focused field)."""
+    return lower.evaluate(
+        "(low, up) => low.getBoundingClientRect().top - up.getBoundingClientRect().bottom",
+        upper.element_handle(),
+    )

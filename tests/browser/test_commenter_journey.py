@@ -5,7 +5,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import AWAITING, ESSAY, LANDED, comment_item, post_comment, reply_form
+from .helpers import (
+    AWAITING,
+    ESSAY,
+    LANDED,
+    comment_item,
+    gap_between,
+    post_comment,
+    reply_form,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +83,7 @@ def test_commenter_sees_their_mistakes_next_to_the_fields_fixes_them_and_posts(p
         error = page.locator(f"#{field.get_attribute('id')}_error")
         expect(error).to_have_text(message)
         expect(error).to_be_visible()
-        field_box, error_box = field.bounding_box(), error.bounding_box()
-        assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 16  # right under it
+        assert 0 <= gap_between(field, error) < 16  # right under it
     # everything else they typed is still there
     expect(email).to_have_value("rita@example")
     expect(form.get_by_role("textbox", name="Name")).to_have_value("Rita Berg")
@@ -97,3 +104,33 @@ def test_commenter_sees_their_mistakes_next_to_the_fields_fixes_them_and_posts(p
     expect(page.get_by_role("alert")).to_have_count(0)
     assert page_log.console_errors == []
     assert page_log.failed_requests == []
+
+
+def test_save_my_name_prefills_the_next_visit_only_when_ticked(page, page_log):
+    details = {
+        "email": "rita@example.com",
+        "name": "Rita Berg",
+        "website": "https://rita.example/",
+    }
+
+    def next_visit_form():
+        page.goto(ESSAY)
+        return reply_form(page)
+
+    def expect_details(form, email, name, website, remembered):
+        expect(form.get_by_role("textbox", name="Email")).to_have_value(email)
+        expect(form.get_by_role("textbox", name="Name")).to_have_value(name)
+        expect(form.get_by_role("textbox", name="Website")).to_have_value(website)
+        expect(form.get_by_role("checkbox", name="Save my name")).to_be_checked(checked=remembered)
+        expect(form.get_by_role("textbox", name="Comment")).to_have_value("")
+
+    page.goto(ESSAY)
+    assert post_comment(page, comment="First, unticked.", remember=False, **details)
+    expect_details(next_visit_form(), "", "", "", remembered=False)
+
+    assert post_comment(page, comment="Second, ticked.", remember=True, **details)
+    expect_details(next_visit_form(), **details, remembered=True)
+
+    assert post_comment(page, comment="Third, unticked again.", remember=False)
+    expect_details(next_visit_form(), "", "", "", remembered=False)
+    assert page_log.console_errors == []
