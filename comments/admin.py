@@ -31,8 +31,11 @@ def status_counts(comments):
 def _moderation_action(action, description):
     @admin.action(description=description, permissions=["change"])
     def run(modeladmin, request, queryset):
-        changed = apply_action(queryset.select_related("article"), action, request.user)
-        skipped = queryset.count() - len(changed)
+        # Counted before the change: a filtered queryset (the pending queue) loses what the
+        # action moves out of it.
+        selected = list(queryset.select_related("article"))
+        changed = apply_action(selected, action, request.user)
+        skipped = len(selected) - len(changed)
         noun = "comment" if len(changed) == 1 else "comments"
         text = f"{ACTION_LABELS[action]}: {len(changed)} {noun}."
         if skipped:

@@ -117,6 +117,18 @@ def test_actions_skip_comments_they_do_not_apply_to(moderator_client, essay):
     assert approved.status == S.APPROVED
 
 
+def test_action_on_the_filtered_queue_counts_what_was_selected(moderator_client, essay):
+    # From the pending queue (?status__exact=pending) the approved comments drop out of the
+    # filter as the action runs; the message must still count the selection.
+    pending = CommentFactory.create_batch(2, article=essay, status=S.PENDING)
+    response = moderator_client.post(
+        CHANGELIST + "?status__exact=pending",
+        {"action": "approve", "_selected_action": [c.pk for c in pending]},
+        follow=True,
+    )
+    assert messages_of(response) == ["Approved: 2 comments."]
+
+
 def test_restore_from_trash_returns_to_the_previous_status(moderator_client, essay):
     was_approved = CommentFactory(article=essay)
     was_pending = CommentFactory(article=essay, status=S.PENDING)
