@@ -140,13 +140,19 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Author", ordering="author_name")
     def author_column(self, obj):
+        if obj.website:
+            website = format_html(
+                '<a href="{}" rel="noopener">{}</a><br>', obj.website, obj.website
+            )
+        elif obj.author_url:  # not http(s): shown, never a link
+            website = format_html("{}<br>", obj.author_url)
+        else:
+            website = ""
         return format_html(
             "<strong>{}</strong><br>{}<br>{}{}",
             obj.author_name,
             obj.author_email,
-            format_html('<a href="{}" rel="noopener">{}</a><br>', obj.author_url, obj.author_url)
-            if obj.author_url
-            else "",
+            website,
             obj.ip_address or "",
         )
 

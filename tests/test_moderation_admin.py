@@ -52,6 +52,13 @@ def test_list_shows_what_a_moderator_needs(moderator_client, essay):
     assert "Held: first comment from this author" in page
 
 
+def test_list_shows_a_website_other_than_http_as_text(moderator_client, essay):
+    CommentFactory(article=essay, status=S.PENDING, author_url="javascript:alert(1)")
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "javascript:alert(1)<br>" in page
+    assert 'href="javascript:' not in page
+
+
 def test_list_is_newest_first_with_filters_and_search(moderator_client, essay):
     old = CommentFactory(article=essay, body="older words")
     new = CommentFactory(article=essay, body="newer words", ip_address="192.0.2.99")
