@@ -47,3 +47,13 @@ def gap_between(upper, lower):
         "(low, up) => low.getBoundingClientRect().top - up.getBoundingClientRect().bottom",
         upper.element_handle(),
     )
+
+
+def log_in_to_admin(page, username, password):
+    """Open the admin and log in through its form, as a person does."""
+    from django.urls import reverse
+
+    page.goto(reverse("admin:index"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .helpers import AWAITING, ESSAY, comment_item, post_comment
+from .helpers import AWAITING, ESSAY, comment_item, log_in_to_admin, post_comment
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,7 @@ def test_moderator_approves_one_comment_and_marks_another_as_spam(
     spam_id = post_comment(spammer, comment=SPAM, email="deals@example.com", name="Best Deals")
     expect(comment_item(spammer, spam_id).get_by_text(AWAITING)).to_be_visible()
 
-    page.goto(reverse("admin:index"))
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/admin/$"))
-    page.get_by_label("Username").fill(moderator.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, moderator.username, PASSWORD)
     page.get_by_role("link", name="2 comments awaiting moderation").click()
 
     expect(page).to_have_url(re.compile(r"/admin/comments/comment/\?status__exact=pending$"))
