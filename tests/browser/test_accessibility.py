@@ -1,6 +1,8 @@
 """axe-core finds no WCAG 2.1 A/AA violations on the pages a visitor can reach, in the states
 the comment section can be in."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,3 +64,29 @@ def test_report_page_has_no_wcag_violations(page, page_log, axe, discussion):
     expect(page.locator(".report-quote")).to_contain_text("capabilities delivered")
     assert axe(page) == []
     assert page_log.failed_requests == []
+
+
+WHITE = "rgb(255, 255, 255)"  # the page behind the form
+
+
+def contrast(rgb_a, rgb_b):
+    """WCAG contrast ratio of two "rgb(r, g, b)" colours."""
+
+    def luminance(rgb):
+        channels = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted([luminance(rgb_a), luminance(rgb_b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_form_fields_edges_stand_out(page):
+    """WCAG 1.4.11 (which axe does not check): a field's border, 3:1 against the page."""
+    page.goto(ESSAY)
+    form = reply_form(page)
+    fields = form.locator("textarea, input:not([type=hidden]):not([type=submit])")
+    expect(fields).to_have_count(7)
+    for field in fields.all():
+        border = field.evaluate("el => getComputedStyle(el).borderTopColor")
+        assert contrast(border, WHITE) >= 3, f"{field.get_attribute('name')}: {border}"
