@@ -6,10 +6,12 @@ NATOBLOG_REQUIRE_BROWSER=1 (what CI sets) a missing Chromium is an error instead
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from .helpers import DISCUSSION_START
 
 # Playwright's sync API runs an event loop in the test thread; without this Django raises
 # SynchronousOnlyOperation while it sets up and flushes the test database. (Django reads it
@@ -194,15 +196,12 @@ def axe():
     return run
 
 
-# A threaded discussion at fixed times (stable screenshots), oldest first.
-DISCUSSION_START = datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
-
-
 @pytest.fixture
 def discussion(essay):
-    """Approved comments under the essay, threaded: Ann; Ben (with a website) replying to
-    Ann; Cy replying to Ben; a comment moved to trash whose reply by Dee stays under "This
-    comment was removed."; then Eve. Returns them by first name."""
+    """Approved comments under the essay, threaded, from DISCUSSION_START on (fixed times for
+    stable screenshots): Ann; Ben (with a website) replying to Ann; Cy replying to Ben; a
+    comment moved to trash whose reply by Dee stays under "This comment was removed."; then
+    Eve. Returns them by first name."""
     from comments.models import Comment
     from tests.factories import CommentFactory
 

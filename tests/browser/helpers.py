@@ -1,11 +1,14 @@
 """What the browser journeys share: the essay's address and the Leave a Reply form."""
 
 import re
+from datetime import UTC, datetime
 
 ESSAY = "/articles/the-future-of-nato/"
 AWAITING = "Your comment is awaiting moderation."
 # Where a visitor lands after posting: the page, at their comment.
 LANDED = re.compile(r"/articles/the-future-of-nato/#comment-(\d+)$")
+# When the `discussion` fixture's first comment was written.
+DISCUSSION_START = datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
 
 
 def reply_form(page):
