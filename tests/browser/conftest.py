@@ -130,7 +130,8 @@ def watch(page, page_log):
     """Record the page's console errors, uncaught exceptions and failed requests in `page_log`.
 
     A response of 400 or more counts as failed, except the document a test navigates to: its
-    status is the test's to check (the 404 page is meant to answer 404).
+    status is the test's to check (the 404 page is meant to answer 404). A request cancelled
+    because the page moved on (net::ERR_ABORTED) does not count.
     """
 
     def on_console(message):
@@ -142,7 +143,8 @@ def watch(page, page_log):
             page_log.failed_requests.append(f"{response.status} {response.url}")
 
     def on_request_failed(request):
-        page_log.failed_requests.append(f"{request.failure} {request.url}")
+        if request.failure != "net::ERR_ABORTED":
+            page_log.failed_requests.append(f"{request.failure} {request.url}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: page_log.console_errors.append(f"uncaught: {error}"))
