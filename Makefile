@@ -31,7 +31,8 @@ run: migrate
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Refresh docs/screenshots/ (the article's top at 390px and 1280px) in Debian's Chromium.
+# Refresh docs/screenshots/ (the article's top and its comments at 390px and 1280px, the
+# moderation queue at 1280px) in Debian's Chromium.
 screenshots: $(VENV)/.installed-dev
 	NATOBLOG_REQUIRE_BROWSER=1 NATOBLOG_SCREENSHOTS_DIR=docs/screenshots \
 		$(BIN)/python -m pytest -m screenshots tests/browser

@@ -165,6 +165,14 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
+    def website(self):
+        """The author's website as a link target: http(s) only. The form accepts nothing else,
+        but a comment that came in another way (an import, the shell) may hold anything, and
+        escaping does not stop a javascript: link."""
+        url = self.author_url.strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def excerpt(self):
         text = " ".join(self.body.split())
         return text if len(text) <= 80 else text[:79] + "…"
