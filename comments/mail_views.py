@@ -30,12 +30,14 @@ MODERATION = {
 
 def link_page(view):
     """A page reached through a signed link: GET and POST only, never cached, never indexed,
-    and the token in its address is not sent to other sites as a referrer."""
+    and the token in its address is not sent to other sites as a referrer. ("same-origin",
+    not "no-referrer": with no-referrer the browser posts the page's form with "Origin: null"
+    and Django's CSRF check refuses it.)"""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 

@@ -51,7 +51,7 @@ def test_opening_the_link_shows_the_comment_in_context_and_changes_nothing(clien
     assert "ann@example.com" not in page  # the address is in the mail, not on a page
     assert "script" not in unsafe_markup(page)
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert status_of(pending) == "pending"
 
 
