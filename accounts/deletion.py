@@ -11,7 +11,7 @@ the thread shows "This comment was removed." where it stood.
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Subscription, email_hash
 
 ANONYMOUS = "Anonymous"
 PERSONAL_DATA_CLEARED = {
@@ -54,10 +54,19 @@ def remove_comments(comments):
     return deleted, emptied
 
 
+def subscriptions_of(user):
+    """The subscriptions of the addresses this account has verified (an unverified address
+    could be someone else's)."""
+    hashes = [email_hash(address.email) for address in user.emailaddress_set.filter(verified=True)]
+    return Subscription.objects.filter(email_hash__in=hashes).select_related("article")
+
+
 @transaction.atomic
 def delete_account(user, *, keep_comments):
-    """Delete the user (their e-mail addresses and social accounts go with it) after
-    anonymising or removing their comments."""
+    """Delete the user (their e-mail addresses and social accounts go with it) and the
+    subscriptions of their verified addresses, after anonymising or removing their
+    comments."""
+    subscriptions_of(user).delete()
     comments = Comment.objects.filter(user=user)
     if keep_comments:
         anonymise_comments(comments)

@@ -6,7 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from .deletion import delete_account
+from comments.models import email_hash
+from comments.subscriptions import manage_path
+
+from .deletion import delete_account, subscriptions_of
 from .forms import DeleteAccountForm
 from .identity import describe, display_name
 
@@ -23,9 +26,16 @@ class ProfileView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        addresses = list(user.emailaddress_set.order_by("-primary", "email"))
         return super().get_context_data(
             display_name=display_name(user),
-            email_addresses=list(user.emailaddress_set.order_by("-primary", "email")),
+            email_addresses=addresses,
+            subscriptions=subscriptions_of(user),
+            manage_links=[
+                (address.email, manage_path(email_hash(address.email)))
+                for address in addresses
+                if address.verified
+            ],
             social_accounts=[describe(account) for account in user.socialaccount_set.all()],
             **kwargs,
         )

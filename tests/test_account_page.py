@@ -5,9 +5,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
-from django.template.loader import get_template
-from django.template.loader_tags import BlockNode
 from django.test import Client
+from django.utils.timezone import now
 
 from comments.models import Comment
 from tests.factories import CommentFactory
@@ -79,12 +78,42 @@ def test_the_page_lists_my_comments_with_their_status(member_client, member, ess
     assert '<meta name="robots" content="noindex">' in page
 
 
-def test_the_page_keeps_a_block_for_subscriptions():
-    # Subscriptions (comments.models.Subscription) are built in another branch; the page
-    # keeps a named block where they are listed.
-    template = get_template("accounts/profile.html").template
-    blocks = [node.name for node in template.nodelist.get_nodes_by_type(BlockNode)]
-    assert "subscriptions" in blocks
+def test_the_page_lists_my_subscriptions_and_links_to_manage_them(member_client, member, essay):
+    from comments.models import Subscription
+    from comments.subscriptions import manage_path
+
+    Subscription.objects.create(kind="comments", article=essay, email="ANN@example.com")
+    Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
+    Subscription.objects.create(kind="posts", email="someone.else@example.com")
+    page = member_client.get("/accounts/profile/").content.decode()
+    assert "New comments on" in page
+    assert "Waiting for confirmation" in page
+    assert "New posts on" in page
+    assert "Active" in page
+    assert "someone.else@example.com" not in page
+    assert (
+        manage_path(Subscription.objects.get(kind="posts", email="ann@example.com").email_hash)
+        in page
+    )
+
+
+def test_an_unverified_address_shows_no_subscriptions(member_client, member):
+    from comments.models import Subscription
+
+    EmailAddress.objects.create(user=member, email="claimed@example.com", verified=False)
+    Subscription.objects.create(kind="posts", email="claimed@example.com", confirmed_at=now())
+    page = member_client.get("/accounts/profile/").content.decode()
+    assert "You are not subscribed to anything." in page
+    assert "claimed@example.com</a>" not in page
+
+
+def test_deleting_the_account_ends_its_subscriptions(member_client, member):
+    from comments.models import Subscription
+
+    Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
+    kept = Subscription.objects.create(kind="posts", email="other@example.com")
+    member_client.post("/accounts/delete/", {"comments": "anonymise", "confirm": "on"})
+    assert list(Subscription.objects.all()) == [kept]
 
 
 def test_the_page_shows_connected_accounts(member_client, member):
