@@ -23,13 +23,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 migrate: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 
+# The web server and the worker that sends the mail (printed here: console backend), together;
+# Ctrl-C stops both.
 run: migrate
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Refresh docs/screenshots/ (the article's top at 390px and 1280px) in Debian's Chromium.
+# Refresh docs/screenshots/ (the article's top and its comments at 390px and 1280px, the
+# moderation queue at 1280px) in Debian's Chromium.
 screenshots: $(VENV)/.installed-dev
 	NATOBLOG_REQUIRE_BROWSER=1 NATOBLOG_SCREENSHOTS_DIR=docs/screenshots \
 		$(BIN)/python -m pytest -m screenshots tests/browser

@@ -38,8 +38,11 @@ def status_counts(comments):
 def _moderation_action(action, description):
     @admin.action(description=description, permissions=["change"])
     def run(modeladmin, request, queryset):
-        changed = apply_action(queryset.select_related("article"), action, request.user)
-        skipped = queryset.count() - len(changed)
+        # Counted before the change: a filtered queryset (the pending queue) loses what the
+        # action moves out of it.
+        selected = list(queryset.select_related("article"))
+        changed = apply_action(selected, action, request.user)
+        skipped = len(selected) - len(changed)
         noun = "comment" if len(changed) == 1 else "comments"
         text = f"{ACTION_LABELS[action]}: {len(changed)} {noun}."
         if skipped:
@@ -146,13 +149,19 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Author", ordering="author_name")
     def author_column(self, obj):
+        if obj.website:
+            website = format_html(
+                '<a href="{}" rel="noopener">{}</a><br>', obj.website, obj.website
+            )
+        elif obj.author_url:  # not http(s): shown, never a link
+            website = format_html("{}<br>", obj.author_url)
+        else:
+            website = ""
         return format_html(
             "<strong>{}</strong><br>{}<br>{}{}",
             obj.author_name,
             obj.author_email,
-            format_html('<a href="{}" rel="noopener">{}</a><br>', obj.author_url, obj.author_url)
-            if obj.author_url
-            else "",
+            website,
             obj.ip_address or "",
         )
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
@@ -11,6 +11,8 @@ MODERATOR_PERMISSIONS = [
     ("comments", "delete_flag"),
     ("comments", "view_discussionsettings"),
     ("comments", "change_discussionsettings"),
+    ("comments", "view_outgoingmail"),
+    ("comments", "change_outgoingmail"),  # "Retry now" on mail that failed
     ("articles", "view_article"),
     ("articles", "view_author"),
 ]
@@ -39,4 +41,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from . import mail_admin  # noqa: F401  (outgoing mail and subscriptions in the admin)
+        from .notifications import article_saved
+
         post_migrate.connect(ensure_defaults, sender=self)
+        # A newly published article is mailed to the blog's subscribers (once).
+        post_save.connect(article_saved, sender="articles.Article", dispatch_uid="announce")

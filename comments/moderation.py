@@ -91,6 +91,8 @@ def decide(comment, rules):
         )
 
     if rules.require_previous_approval:
+        if has_verified_email(comment):
+            return Decision(Status.APPROVED, "Approved: the author's e-mail address is verified")
         if is_known_author(comment):
             return Decision(Status.APPROVED, "Approved: the author has an approved comment")
         return Decision(Status.PENDING, "Held: first comment from this author")
@@ -102,6 +104,17 @@ def is_known_author(comment):
     from .models import Comment
 
     return Comment.objects.approved().filter(email_hash=comment.email_hash).exists()
+
+
+def has_verified_email(comment):
+    """A logged-in author whose account has verified the comment's e-mail address."""
+    if comment.user_id is None or not comment.author_email:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user_id=comment.user_id, email__iexact=comment.author_email, verified=True
+    ).exists()
 
 
 def moderate(comment, rules=None):
@@ -200,4 +213,7 @@ def report(comment, reporter, reason=""):
         comment.status = Comment.Status.PENDING
         comment.moderation_reason = f"Held: reported by {count} readers"
         comment.save(update_fields=["status", "moderation_reason", "updated_at"])
+        from .notifications import notify_moderators
+
+        notify_moderators(comment, comment.moderation_reason)
     return True

@@ -3,14 +3,15 @@
 Like WordPress's exporters and erasers, each kind of data registers what it holds for an
 address: ``register(name, label, export, erase)``. ``export(email)`` returns a list of
 JSON-serialisable dicts; ``erase(email)`` anonymises or removes them and returns an
-``Erasure``. This module registers comments, failed log-in records and user accounts; an app
-that stores more (subscriptions, social accounts) registers its own in its AppConfig.ready():
+``Erasure``. This module registers comments, subscriptions and failed log-in records; an
+app that stores more registers its own in its AppConfig.ready(), as accounts does for the
+account, its e-mail addresses and its social accounts (accounts/privacy.py):
 
     from comments import privacy
-    privacy.register("subscriptions", "Subscriptions", export_subscriptions, end_subscriptions)
+    privacy.register("account", "Account", export_account, erase_account)
 
 Erasers run in registration order, so those that find data through the user account
-(comments, log-in records) run before the account itself is anonymised.
+(comments, log-in records) run before the account itself goes.
 """
 
 import logging
@@ -23,12 +24,23 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Comment, email_hash
+from .models import Comment, Subscription, email_hash
 
 logger = logging.getLogger(__name__)
 
-ANONYMOUS_NAME = "Anonymous"
-ANONYMOUS_EMAIL = "deleted@site.invalid"  # .invalid: a domain that never resolves (RFC 2606)
+# What an erased comment keeps of its author (also what deleting an account does to the
+# comments it keeps: accounts.deletion).
+ANONYMISED = {
+    "author_name": "Anonymous",
+    "author_email": "",
+    "email_hash": "",  # matches no address: the moderation rules know no one by it
+    "author_url": "",
+    "ip_address": None,
+    "user_agent": "",
+    "user": None,
+    "notify_comments": False,
+    "notify_posts": False,
+}
 
 
 @dataclass
@@ -131,17 +143,7 @@ def strip_network_data(comments):
 def erase_comments(email):
     """Name, e-mail, website, IP address and browser anonymised, notifications ended; the
     comments themselves stay where they are, so the threads keep their shape."""
-    count = comments_of(email).update(
-        author_name=ANONYMOUS_NAME,
-        author_email=ANONYMOUS_EMAIL,
-        email_hash=email_hash(ANONYMOUS_EMAIL),
-        author_url="",
-        ip_address=None,
-        user_agent="",
-        user=None,
-        notify_comments=False,
-        notify_posts=False,
-    )
+    count = comments_of(email).update(**ANONYMISED)
     messages = []
     if count:
         messages.append(
@@ -180,47 +182,27 @@ def erase_login_attempts(email):
     return Erasure(erased=count)
 
 
-# User accounts --------------------------------------------------------------------------------
+# Subscriptions ---------------------------------------------------------------------------------
 
 
-def export_users(email):
+def export_subscriptions(email):
     return [
         {
-            "username": user.get_username(),
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "is_active": user.is_active,
-            "is_staff": user.is_staff,
-            "groups": list(user.groups.values_list("name", flat=True)),
+            "kind": s.kind,
+            "article": s.article.title if s.article_id else None,
+            "email": s.email,
+            "created_at": s.created_at.isoformat(),
+            "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
         }
-        for user in users_with_email(email).order_by("pk")
+        for s in Subscription.objects.for_address(email).select_related("article")
     ]
 
 
-def erase_users(email):
-    """A reader's account is closed and anonymised. A staff account is kept: removing
-    someone who runs the site is a decision for the admin, not for this command."""
-    result = Erasure()
-    for user in users_with_email(email):
-        if user.is_staff or user.is_superuser:
-            result.retained += 1
-            result.messages.append(
-                f"The staff account “{user.get_username()}” was kept; delete it in the admin "
-                "if that is intended."
-            )
-            continue
-        user.username = f"deleted-user-{user.pk}"
-        user.first_name = user.last_name = user.email = ""
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-        result.erased += 1
-    return result
+def end_subscriptions(email):
+    count, _ = Subscription.objects.for_address(email).delete()
+    return Erasure(erased=count)
 
 
 register("comments", "Comments", export_comments, erase_comments)
+register("subscriptions", "Subscriptions", export_subscriptions, end_subscriptions)
 register("login_attempts", "Failed log-in attempts", export_login_attempts, erase_login_attempts)
-register("users", "User account", export_users, erase_users)

@@ -18,6 +18,7 @@ from .http import client_ip, user_agent
 from .models import Comment, comments_open
 from .moderation import report
 from .spam import check_post
+from .subscriptions import is_verified_address
 from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
 
 REMEMBER_COOKIES = {
@@ -158,8 +159,13 @@ def post_comment(request, slug):
     comment.user_agent = user_agent(request)
     comment.save()
     remember_own_comment(request, comment)
-
     try:
+        if asked_for_confirmation(request, comment):
+            messages.info(
+                request,
+                "Unless your address is already subscribed, we are sending it a link: open it "
+                "to confirm, and the emails you asked for will follow.",
+            )
         location = f"{page_url(article, page_of(comment))}#{comment.anchor}"
     except (OperationalError, InterfaceError):
         # Stored: never answer "not posted" now. The first page will do.
@@ -220,6 +226,15 @@ def approved_comment_or_404(value):
         Comment.objects.approved().select_related("article", "thread"),
         pk=pk,
         article__in=Article.objects.published(),
+    )
+
+
+def asked_for_confirmation(request, comment):
+    """Whether ticking a "Notify me" box means a confirmation mail (comments.subscriptions)."""
+    return (
+        (comment.notify_comments or comment.notify_posts)
+        and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED)
+        and not is_verified_address(request.user, comment.author_email)
     )
 
 

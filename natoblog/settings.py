@@ -60,7 +60,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("SITE_NAME", "natoblog")
 # Absolute base URL used in e-mails and feeds built outside a request, e.g. https://blog.example.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Production defaults to https:// and the first allowed host, never to a development address.
+SITE_URL = (
+    env("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +78,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "accounts.providers.wordpress_com",
+    "accounts",
     "axes",
     "articles",
     "comments",
@@ -88,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that cannot reach the database answers 503 + Retry-After, not 500.
@@ -126,6 +140,9 @@ if env("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
+    if env("DATABASE_TEST_NAME"):
+        # Lets concurrent test runs on one server use databases of their own.
+        DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -147,7 +164,8 @@ else:
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is down.
+            "BACKEND": "natoblog.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "natoblog"),
             # A Redis that is down or unreachable costs a request at most this long.
@@ -194,11 +212,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django-axes watches every log-in (the admin's, the site's, allauth's): after
 # LOGIN_FAILURE_LIMIT failures from one client address, log-ins from it are refused for
 # LOGIN_LOCKOUT_MINUTES (a clear page, status 429). The address is the one comments see
-# (comments.http.client_ip: X-Forwarded-For only behind COMMENTS_TRUSTED_PROXIES).
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# (comments.http.client_ip: X-Forwarded-For only behind COMMENTS_TRUSTED_PROXIES). Its
+# backend comes first in AUTHENTICATION_BACKENDS, below.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
@@ -210,6 +225,56 @@ AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a record of every log-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:index"
 LOGOUT_REDIRECT_URL = "articles:index"
+
+# Accounts (django-allauth): local accounts log in with their e-mail address, verified before
+# the first log-in; commenters may also log in with Facebook, X or WordPress.com. A provider is
+# switched on by its client id and secret, here from the environment or in the admin (Social
+# applications); only switched-on providers show an icon.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out address (see above)
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # "Change" opens the log-in page
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_USER_DISPLAY = "accounts.identity.display_name"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # its mails go through the mail queue
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_REQUIRED = True  # asked once when the provider gives none (X)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"  # back on the article at once
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def social_app(prefix):
+    """allauth's settings-based app for a provider from PREFIX_CLIENT_ID and
+    PREFIX_CLIENT_SECRET: none when both are unset, an error when only one is."""
+    client_id, secret = env(f"{prefix}_CLIENT_ID"), env(f"{prefix}_CLIENT_SECRET")
+    if not client_id and not secret:
+        return {}
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither."
+        )
+    return {"APPS": [{"client_id": client_id, "secret": secret}]}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "facebook": {
+        # allauth's Facebook provider, with the profile picture as the avatar
+        "provider_class": "accounts.providers.facebook.FacebookProvider",
+        "SCOPE": ["email", "public_profile"],
+        **social_app("FACEBOOK"),
+    },
+    "twitter_oauth2": social_app("TWITTER"),
+    "wordpress_com": social_app("WORDPRESS_COM"),
+}
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise (mails show in the terminal).
 EMAIL_HOST = env("EMAIL_HOST")
@@ -227,6 +292,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Background tasks: every e-mail is queued in the database and sent by `manage.py db_worker`
+# (`make run` starts one beside the web server). Nothing is sent inside a web request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed send is retried with exponential back-off (1, 2, 4 ... minutes, at most an hour
+# apart) until this many attempts; then the mail is marked failed in the admin.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_BACKOFF_SECONDS = env_int("MAIL_RETRY_BACKOFF_SECONDS", 60)
 
 # Security. Production turns everything on; each switch can be changed for a site that sits
 # behind a TLS-terminating proxy (set DJANGO_SECURE_PROXY_SSL_HEADER=1 there).
@@ -273,6 +346,15 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
 # Gravatar images (outside requests); off, every commenter gets the local default avatar.
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR", not DEBUG)
+# Who is told about comments held for moderation (besides the article's author), comma-separated.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# How long the Approve/Spam/Trash links and subscription confirmation links stay valid.
+COMMENTS_LINK_MAX_AGE_DAYS = env_int("COMMENTS_LINK_MAX_AGE_DAYS", 7)
+# How long the unsubscribe and "manage my subscriptions" links in a mail stay valid (every
+# new mail carries fresh ones; a reader must still be able to leave from an older mail).
+COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
+# Also mail the article's author each comment that gets approved.
+COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL = env_bool("COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL", False)
 if COMMENTS_GRAVATAR:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
         "https://www.gravatar.com",

@@ -13,7 +13,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES["default"]["KEY_PREFIX"] = "natoblog-test"
+CACHES["default"]["KEY_PREFIX"] = CACHES["default"].get("KEY_PREFIX", "natoblog") + "-test"
 SITE_URL = "http://testserver"
 # Serve static files from the finders; nothing is collected for tests.
 WHITENOISE_USE_FINDERS = True

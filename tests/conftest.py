@@ -87,3 +87,50 @@ def moderator(db, django_user_model):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+# --- Mail: the task queue and the worker ---------------------------------------------------
+
+
+@pytest.fixture
+def run_tasks(db, django_capture_on_commit_callbacks):
+    """Run the queued background tasks as the worker does (`db_worker` runs each with the
+    same Worker.run_task), inside this test's transaction, until none is due; callbacks
+    queued on commit by a task run too. Fails the test if a task failed. Returns how many
+    ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        ran = 0
+        while True:
+            with django_capture_on_commit_callbacks(execute=True):
+                due = list(DBTaskResult.objects.ready())
+                for result in due:
+                    result.claim(worker.worker_id)
+                    worker.run_task(result)
+            if not due:
+                break
+            ran += len(due)
+        failed = DBTaskResult.objects.failed().first()
+        assert failed is None, failed.traceback
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def moderator_emails(settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.com"]
+    return settings.COMMENTS_MODERATOR_EMAILS

@@ -52,6 +52,13 @@ def test_list_shows_what_a_moderator_needs(moderator_client, essay):
     assert "Held: first comment from this author" in page
 
 
+def test_list_shows_a_website_other_than_http_as_text(moderator_client, essay):
+    CommentFactory(article=essay, status=S.PENDING, author_url="javascript:alert(1)")
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "javascript:alert(1)<br>" in page
+    assert 'href="javascript:' not in page
+
+
 def test_list_is_newest_first_with_filters_and_search(moderator_client, essay):
     old = CommentFactory(article=essay, body="older words")
     new = CommentFactory(article=essay, body="newer words", ip_address="192.0.2.99")
@@ -115,6 +122,18 @@ def test_actions_skip_comments_they_do_not_apply_to(moderator_client, essay):
     ]
     approved.refresh_from_db()
     assert approved.status == S.APPROVED
+
+
+def test_action_on_the_filtered_queue_counts_what_was_selected(moderator_client, essay):
+    # From the pending queue (?status__exact=pending) the approved comments drop out of the
+    # filter as the action runs; the message must still count the selection.
+    pending = CommentFactory.create_batch(2, article=essay, status=S.PENDING)
+    response = moderator_client.post(
+        CHANGELIST + "?status__exact=pending",
+        {"action": "approve", "_selected_action": [c.pk for c in pending]},
+        follow=True,
+    )
+    assert messages_of(response) == ["Approved: 2 comments."]
 
 
 def test_restore_from_trash_returns_to_the_previous_status(moderator_client, essay):

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments import privacy
-from comments.models import Comment, email_hash
+from comments.models import Comment
 from tests.factories import CommentFactory
 
 CHANGELIST = "/admin/comments/comment/"
@@ -20,10 +20,20 @@ CHANGELIST = "/admin/comments/comment/"
 @pytest.fixture
 def ann(essay, django_user_model):
     """Ann's data: two comments (one a reply to another reader's), a reply to her, her
-    account, a failed log-in; and someone else's comment."""
+    account (with a verified address), a subscription, a failed log-in; and someone else's
+    comment and subscription."""
+    from allauth.account.models import EmailAddress
+
+    from comments.models import Subscription
+
     user = django_user_model.objects.create_user(
         "ann", "Ann@Example.com", "pw", first_name="Ann", last_name="Reader"
     )
+    EmailAddress.objects.create(user=user, email="ann@example.com", verified=True, primary=True)
+    Subscription.objects.create(
+        kind=Subscription.Kind.COMMENTS, article=essay, email="ann@example.com"
+    )
+    Subscription.objects.create(kind=Subscription.Kind.POSTS, email="bob@example.com")
     other = CommentFactory(article=essay, author_name="Bob", author_email="bob@example.com")
     first = CommentFactory(
         article=essay,
@@ -60,6 +70,12 @@ def ann(essay, django_user_model):
     return {"user": user, "first": first, "second": second, "other": other, "reply": reply}
 
 
+def essay_title():
+    from articles.models import Article
+
+    return Article.objects.get(slug="the-future-of-nato").title
+
+
 def export(email):
     out = StringIO()
     call_command("export_personal_data", email, stdout=out)
@@ -77,9 +93,14 @@ def test_export_holds_every_comment_the_account_and_log_in_records(ann):
     assert comments[0]["notify_comments"] is True
     assert comments[0]["article_url"] == "http://testserver/articles/the-future-of-nato/"
     assert comments[1]["in_reply_to"] == ann["other"].pk
-    [account] = data["groups"]["users"]["items"]
+    [account] = data["groups"]["account"]["items"]
     assert account["username"] == "ann"
     assert account["first_name"] == "Ann"
+    assert account["email_addresses"] == [
+        {"email": "ann@example.com", "verified": True, "primary": True}
+    ]
+    [subscription] = data["groups"]["subscriptions"]["items"]
+    assert (subscription["kind"], subscription["article"]) == ("comments", essay_title())
     [attempt] = data["groups"]["login_attempts"]["items"]
     assert attempt["ip_address"] == "192.0.2.7"
     # nothing of Bob's
@@ -121,8 +142,8 @@ def test_erase_anonymises_keeps_threads_and_ends_notifications(ann, essay):
     for key in ["first", "second"]:
         comment = Comment.objects.get(pk=ann[key].pk)
         assert comment.author_name == "Anonymous"
-        assert comment.author_email == "deleted@site.invalid"
-        assert comment.email_hash == email_hash("deleted@site.invalid")
+        assert comment.author_email == ""
+        assert comment.email_hash == ""
         assert comment.author_url == ""
         assert comment.ip_address is None
         assert comment.user_agent == ""
@@ -136,12 +157,12 @@ def test_erase_anonymises_keeps_threads_and_ends_notifications(ann, essay):
     assert Comment.objects.count() == 4
     # other people's data is untouched
     assert Comment.objects.get(pk=ann["other"].pk).author_name == "Bob"
-    # the account is closed and anonymised, the failed log-ins gone
-    ann["user"].refresh_from_db()
-    assert ann["user"].username == f"deleted-user-{ann['user'].pk}"
-    assert ann["user"].email == ""
-    assert not ann["user"].is_active
-    assert not ann["user"].has_usable_password()
+    # the account is deleted as "Delete my account" does, the subscriptions ended, the failed
+    # log-ins gone; Bob's subscription stays
+    from comments.models import Subscription
+
+    assert not type(ann["user"]).objects.filter(pk=ann["user"].pk).exists()
+    assert list(Subscription.objects.values_list("email", flat=True)) == ["bob@example.com"]
     assert not AccessAttempt.objects.exists()
     # and an export now finds nothing
     assert all(g["items"] == [] for g in export("ann@example.com")["groups"].values())
@@ -154,7 +175,7 @@ def test_a_staff_account_is_kept_with_a_message(essay, django_user_model):
     django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
     out = StringIO()
     call_command("erase_personal_data", "ed@example.com", "--yes", stdout=out)
-    assert "users: 0 erased, 1 kept" in out.getvalue()
+    assert "account: 0 erased, 1 kept" in out.getvalue()
     assert "staff account “ed” was kept" in out.getvalue()
     assert django_user_model.objects.get(username="ed").is_active
 
@@ -163,19 +184,19 @@ def test_other_apps_register_what_they_hold(ann, monkeypatch):
     monkeypatch.setattr(privacy, "providers", dict(privacy.providers))
     ended = []
     privacy.register(
-        "subscriptions",
-        "Subscriptions",
-        lambda email: [{"email": email, "to": "new comments"}],
+        "newsletter",
+        "Newsletter",
+        lambda email: [{"email": email, "list": "weekly"}],
         lambda email: ended.append(email) or privacy.Erasure(erased=1),
     )
     data = export("ann@example.com")
-    assert data["groups"]["subscriptions"]["items"] == [
-        {"email": "ann@example.com", "to": "new comments"}
+    assert data["groups"]["newsletter"]["items"] == [
+        {"email": "ann@example.com", "list": "weekly"}
     ]
     out = StringIO()
     call_command("erase_personal_data", "ann@example.com", "--yes", stdout=out)
     assert ended == ["ann@example.com"]
-    assert "subscriptions: 1 erased" in out.getvalue()
+    assert "newsletter: 1 erased" in out.getvalue()
 
 
 def test_erasure_is_all_or_nothing(ann, monkeypatch):
@@ -184,7 +205,7 @@ def test_erasure_is_all_or_nothing(ann, monkeypatch):
     def broken(email):
         raise RuntimeError("the subscriptions store is down")
 
-    privacy.register("subscriptions", "Subscriptions", lambda email: [], broken)
+    privacy.register("newsletter", "Newsletter", lambda email: [], broken)
     with pytest.raises(RuntimeError):
         call_command("erase_personal_data", "ann@example.com", "--yes", stdout=StringIO())
     assert Comment.objects.get(pk=ann["first"].pk).author_name == "Ann Reader"

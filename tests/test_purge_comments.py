@@ -25,7 +25,7 @@ def test_purges_old_spam_and_trash_only(essay):
     age(new_spam, 29)
     out = StringIO()
     call_command("purge_comments", stdout=out)
-    assert "Deleted 2 spam and trash comment(s) older than 30 days." in out.getvalue()
+    assert "Deleted 2 spam and trash comment(s) older than 30 days" in out.getvalue()
     assert set(Comment.objects.values_list("pk", flat=True)) == {
         new_spam.pk,
         old_approved.pk,
@@ -44,14 +44,23 @@ def test_days_option_and_dry_run(essay):
     assert not Comment.objects.filter(pk=spam.pk).exists()
 
 
-def test_replies_of_a_purged_comment_survive(essay):
-    spam = CommentFactory(article=essay, status=S.SPAM)
-    reply = CommentFactory(article=essay, parent=spam)
+def test_a_purged_comment_with_replies_stays_as_an_empty_placeholder(essay, client):
+    spam = CommentFactory(
+        article=essay, status=S.SPAM, body="Buy now", author_email="s@spam.example"
+    )
+    reply = CommentFactory(article=essay, parent=spam, body="Do not buy.")
     age(spam, 60)
-    call_command("purge_comments", stdout=StringIO())
+    out = StringIO()
+    call_command("purge_comments", stdout=out)
+    assert "(and empty 1 kept as placeholders for their replies)" in out.getvalue()
+    spam.refresh_from_db()
+    assert (spam.body, spam.author_email, spam.ip_address) == ("", "", None)
     reply.refresh_from_db()
-    assert reply.parent is None
-    assert reply.status == S.APPROVED
+    assert reply.parent == spam
+    page = client.get(essay.get_absolute_url()).content.decode()
+    assert "This comment was removed." in page
+    assert "Do not buy." in page
+    assert "Buy now" not in page
 
 
 def created(comment, days):

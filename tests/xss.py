@@ -166,8 +166,10 @@ def markup_problems(fragment):
         for tag, attrs in elements(content.group(1)):
             if tag not in {"p", "br", "a"}:
                 found.append(f"{tag} in the comment text")
-            if tag == "a" and not (attrs.get("href") or "").startswith(("http://", "https://")):
-                found.append(f"link to {attrs.get('href')!r} in the comment text")
+            # (an <a> with no href, which nh3 leaves when it drops a bad address, is inert)
+            href = attrs.get("href")
+            if tag == "a" and href is not None and not href.startswith(("http://", "https://")):
+                found.append(f"link to {href!r} in the comment text")
     if re.search(r"<\s*/?\s*(script|svg|iframe|style|math|object|embed)", fragment, re.I):
         found.append("a raw dangerous tag")
     return found

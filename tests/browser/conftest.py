@@ -6,9 +6,12 @@ NATOBLOG_REQUIRE_BROWSER=1 (what CI sets) a missing Chromium is an error instead
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from .helpers import DISCUSSION_START
 
 # Playwright's sync API runs an event loop in the test thread; without this Django raises
 # SynchronousOnlyOperation while it sets up and flushes the test database. (Django reads it
@@ -93,6 +96,14 @@ def base_url(live_server):
     return live_server.url
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every context asks for reduced motion: Bootstrap then scrolls to a fragment or a
+    focused field at once instead of smoothly, so positions are final when a test reads them
+    and a journey does not wait out each animation."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture(autouse=True)
 def _live_site(live_server, django_db_serialized_rollback):
     """Every browser test talks to the live server, with the migrated essay in the database.
@@ -100,6 +111,14 @@ def _live_site(live_server, django_db_serialized_rollback):
     The live server needs a transactional database, which is flushed after each test: the
     serialized rollback puts the data migration's essay back before the next one.
     """
+
+
+@pytest.fixture(autouse=True)
+def _robot_fast_typing_allowed(settings):
+    """Playwright fills a form in milliseconds, faster than COMMENTS_MIN_SECONDS lets a person
+    post (comments.spam). Journeys are not about that check, so it is off here; it is tested
+    in tests/test_comment_spam.py and, at its real setting, in test_spam_defences.py."""
+    settings.COMMENTS_MIN_SECONDS = 0
 
 
 @dataclass
@@ -115,13 +134,12 @@ def page_log():
     return PageLog()
 
 
-@pytest.fixture
-def page(page, page_log):
-    """pytest-playwright's page, recording console errors, uncaught exceptions and failed
-    requests into `page_log`.
+def watch(page, page_log):
+    """Record the page's console errors, uncaught exceptions and failed requests in `page_log`.
 
     A response of 400 or more counts as failed, except the document a test navigates to: its
-    status is the test's to check (the 404 page is meant to answer 404).
+    status is the test's to check (the 404 page is meant to answer 404). A request cancelled
+    because the page moved on (net::ERR_ABORTED) does not count.
     """
 
     def on_console(message):
@@ -133,13 +151,32 @@ def page(page, page_log):
             page_log.failed_requests.append(f"{response.status} {response.url}")
 
     def on_request_failed(request):
-        page_log.failed_requests.append(f"{request.failure} {request.url}")
+        if request.failure != "net::ERR_ABORTED":
+            page_log.failed_requests.append(f"{request.failure} {request.url}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: page_log.console_errors.append(f"uncaught: {error}"))
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     return page
+
+
+@pytest.fixture
+def page(page, page_log):
+    """pytest-playwright's page, watched: its problems are recorded in `page_log`."""
+    return watch(page, page_log)
+
+
+@pytest.fixture
+def new_page(new_context, page_log):
+    """`new_page(**context_args)`: a page in a browser context of its own (another visitor,
+    with its own cookies; `java_script_enabled=False` for one without JavaScript), watched
+    like `page`, into the same `page_log`."""
+
+    def open_page(**context_args):
+        return watch(new_context(**context_args).new_page(), page_log)
+
+    return open_page
 
 
 @pytest.fixture
@@ -167,3 +204,59 @@ def axe():
         ]
 
     return run
+
+
+@pytest.fixture
+def discussion(essay):
+    """Approved comments under the essay, threaded, from DISCUSSION_START on (fixed times for
+    stable screenshots): Ann; Ben (with a website) replying to Ann; Cy replying to Ben; a
+    comment moved to trash whose reply by Dee stays under "This comment was removed."; then
+    Eve. Returns them by first name."""
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    def say(name, body, minutes, **extra):
+        comment = CommentFactory(
+            article=essay,
+            author_name=name,
+            author_email=f"{name.split()[0].lower()}@example.com",
+            body=body,
+            **extra,
+        )
+        created = DISCUSSION_START + timedelta(minutes=minutes)
+        Comment.objects.filter(pk=comment.pk).update(created_at=created)
+        comment.created_at = created
+        return comment
+
+    ann = say(
+        "Ann Lindqvist",
+        "Finland and Sweden joining shows the open door still matters. The harder question "
+        "is whether the 2% target is the right measure of commitment.",
+        0,
+    )
+    ben = say(
+        "Ben Okafor",
+        "Agreed on the door. On spending, I would rather count capabilities delivered than "
+        "money spent: a drone programme can be worth more than another frigate.",
+        27,
+        parent=ann,
+        author_url="https://ben.example/",
+    )
+    cy = say(
+        "Cy Martin", "Capabilities, yes, but someone still has to pay for them.", 50, parent=ben
+    )
+    removed = say("Someone", "Removed by a moderator.", 105, status=Comment.Status.TRASH)
+    dee = say(
+        "Dee Novak",
+        "Whatever was said above, the section on hybrid threats is the strongest part of "
+        "the essay.",
+        125,
+        parent=removed,
+    )
+    eve = say(
+        "Eve Schmidt",
+        "A clear essay. I would add a paragraph on the Arctic, where Russia has been "
+        "reopening Soviet-era bases.",
+        195,
+    )
+    return {"ann": ann, "ben": ben, "cy": cy, "removed": removed, "dee": dee, "eve": eve}

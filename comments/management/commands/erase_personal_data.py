@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = (
         "Erase the personal data held for one e-mail address: comments keep their place in "
         "their threads with the name, e-mail, website, IP address and browser anonymised and "
-        "notifications ended; a reader's account is closed. Asks for --yes."
+        "notifications and subscriptions ended; a reader's account is deleted. Asks for --yes."
     )
 
     def add_arguments(self, parser):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
@@ -30,11 +31,28 @@ class Command(BaseCommand):
         old = Comment.objects.filter(
             status__in=[Comment.Status.SPAM, Comment.Status.TRASH], updated_at__lt=cutoff
         )
-        count = old.count()
+        # A removed comment that still has replies keeps its place in the thread (readers see
+        # "This comment was removed."): its content and personal data go, the row stays.
+        with_replies = old.filter(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+        emptied = with_replies.exclude(body="", author_email="").count()
+        deleted = old.count() - with_replies.count()
         if not dry_run:
-            old.delete()
+            with_replies.update(
+                body="",
+                body_html="",
+                author_name="Removed",
+                author_email="",
+                author_url="",
+                ip_address=None,
+                user_agent="",
+                user=None,
+            )
+            old.exclude(pk__in=with_replies.values("pk")).delete()
         verb = "Would delete" if dry_run else "Deleted"
-        self.stdout.write(f"{verb} {count} spam and trash comment(s) older than {days} days.")
+        self.stdout.write(
+            f"{verb} {deleted} spam and trash comment(s) older than {days} days"
+            f" (and empty {emptied} kept as placeholders for their replies)."
+        )
 
         if anonymise_after is None:
             anonymise_after = settings.COMMENTS_ANONYMISE_IP_AFTER_DAYS
