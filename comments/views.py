@@ -157,7 +157,14 @@ def post_comment(request, slug):
     comment = form.save(commit=False)
     comment.ip_address = client_ip(request)
     comment.user_agent = user_agent(request)
-    comment.save()
+    try:
+        comment.save()
+    except (OperationalError, InterfaceError):
+        if comment.pk is None:
+            raise  # not stored: the visitor gets their text back to post again
+        # Stored (the INSERT is committed), then the database went away while its mail was
+        # being queued: the comment stands; the operator learns that a mail may be missing.
+        logger.exception("Comment %s stored, but its notifications may not be queued", comment.pk)
     remember_own_comment(request, comment)
     try:
         if asked_for_confirmation(request, comment):
