@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate superuser bench clean
+.PHONY: run test screenshots stress lint format migrate superuser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,28 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 migrate: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 
+# The web server and the worker that sends the mail (printed here: console backend), together;
+# Ctrl-C stops both.
 run: migrate
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh docs/screenshots/ (the article's top and its comments at 390px and 1280px, the
+# moderation queue at 1280px) in Debian's Chromium.
+screenshots: $(VENV)/.installed-dev
+	NATOBLOG_REQUIRE_BROWSER=1 NATOBLOG_SCREENSHOTS_DIR=docs/screenshots \
+		$(BIN)/python -m pytest -m screenshots tests/browser
+
+# Many comments at once to gunicorn (2 workers) on SQLite, then on PostgreSQL while its
+# connections are killed: no accepted comment lost, no 500. PostgreSQL at DATABASE_URL
+# (a scratch database beside it is created and dropped); rate limits shared in REDIS_URL.
+STRESS_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+stress: $(VENV)/.installed-dev
+	$(BIN)/python scripts/concurrency_check.py
+	DATABASE_URL=$(STRESS_DATABASE_URL) \
+		$(BIN)/python scripts/concurrency_check.py --postgres --kill-connections
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

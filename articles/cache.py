@@ -34,6 +34,7 @@ new one it sets) where the placeholder is.
 
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 # Where each response's CSRF token goes. Never produced by what visitors write (escaped) nor by
 # an article's Markdown (nh3 removes HTML comments).
 CSRF_PLACEHOLDER = mark_safe("<!--csrf-token-->")
+CSRF = CSRF_PLACEHOLDER.encode()
+ETAG_PERIOD = 3600  # see _finish()
 PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain requests
 LOCAL_PAGES = 8  # pages each process keeps in its own memory (a page with 1000 comments: 1.5 MB)
 _local = OrderedDict()  # page key -> (version, parts, expires), the most recently used last
@@ -139,12 +142,15 @@ def page_key(request):
     return f"article-page:{digest.hexdigest()}"
 
 
-def serve(request, slug, render):
+def serve(request, slug, render, fresh=None):
     """The response to a plain request for a page of the article ``slug``: from the cache, or
     from ``render()`` (the view, returning a response) and then stored.
 
-    A rendered response may carry ``page_cache_until`` (an aware datetime): the moment the page
-    changes by itself, such as comments closing; it is not kept beyond it."""
+    ``fresh`` maps the placeholders the page may hold besides ``CSRF_PLACEHOLDER`` to the
+    functions that give their values, called for each response (the comment form's signed
+    timestamp). A rendered response may carry ``page_cache_until`` (an aware datetime): the
+    moment the page changes by itself, such as comments closing; it is not kept beyond it."""
+    fills = {CSRF: None, **{str(mark).encode(): value for mark, value in (fresh or {}).items()}}
     key, vkey = page_key(request), version_key(slug)
     local = _local.get(key)
     try:
@@ -165,15 +171,15 @@ def serve(request, slug, render):
             request.path,
         )
         response = render()
-        return _finish(request, response, _parts(response), state="error")
+        return _finish(request, response, _parts(response, fills), fills, state="error")
     if entry is not None and entry[0] == version and entry[2] > time.time():
         _keep(key, entry)
-        return _finish(request, None, entry[1], key, version, state="hit")
+        return _finish(request, None, entry[1], fills, key, version, state="hit")
 
     response = render()
-    parts = _parts(response)
+    parts = _parts(response, fills)
     if not _cacheable(response):
-        return _finish(request, response, parts, state="bypass")
+        return _finish(request, response, parts, fills, state="bypass")
     timeout = settings.PAGE_CACHE_SECONDS
     until = getattr(response, "page_cache_until", None)
     if until is not None:
@@ -188,7 +194,7 @@ def serve(request, slug, render):
             )
         else:
             _keep(key, entry)
-    return _finish(request, response, parts, key, version, state="miss")
+    return _finish(request, response, parts, fills, key, version, state="miss")
 
 
 def _keep(key, entry):
@@ -199,11 +205,12 @@ def _keep(key, entry):
             _local.popitem(last=False)
 
 
-def _parts(response):
-    """The page's content, cut where the CSRF placeholders are."""
+def _parts(response, fills):
+    """The page's content cut at its placeholders: text, placeholder, text, ..."""
     if hasattr(response, "render"):
         response.render()
-    return response.content.split(CSRF_PLACEHOLDER.encode())
+    marks = b"|".join(re.escape(mark) for mark in fills)
+    return re.split(b"(" + marks + b")", response.content)
 
 
 def _cacheable(response):
@@ -215,38 +222,44 @@ def _cacheable(response):
     )
 
 
-def _finish(request, response, parts, key=None, version=None, state="hit"):
-    """The response to a plain request, from the parts of its page. ``response`` is the one the
-    view rendered, if it ran (its status and headers are kept), else one is made. Without a
-    key (a page that is not cached) there are no validators."""
-    needs_token = len(parts) > 1
+def _finish(request, response, parts, fills, key=None, version=None, state="hit"):
+    """The response to a plain request, from the parts of its page, each placeholder filled
+    for this response. ``response`` is the one the view rendered, if it ran (its status and
+    headers are kept), else one is made. Without a key (a page that is not cached) there are
+    no validators."""
+    held = set(parts[1::2])  # the placeholders this page holds
+    values = {mark: fills[mark]().encode() for mark in held if mark != CSRF}
     if (
         key is not None
         and settings.PAGE_CACHE_PROXY_SECONDS > 0
         and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
-        and len(parts) <= 2
     ):
-        # nginx keeps this page and puts each reader's token where the placeholder is.
-        response = _with_content(response, CSRF_PLACEHOLDER.encode().join(parts))
+        # nginx keeps this page and puts each reader's token where the placeholders are.
+        response = _with_content(response, b"".join(values.get(part, part) for part in parts))
         response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
         return _cache_headers(response, state)
 
+    # The ETag covers the page, the reader's CSRF cookie when the page holds their token, and
+    # the hour when it holds other values made for each response (the form's timestamp: a
+    # copy kept by a browser is then never more than an hour old).
+    needs_token = CSRF in held
+    period = int(time.time() // ETAG_PERIOD) if values else ""
     if key is not None and request.META.get("HTTP_IF_NONE_MATCH"):
         secret = request.META.get("CSRF_COOKIE") if needs_token else ""
-        if secret is not None and _matches(
-            _etag(version, key, secret), request.META["HTTP_IF_NONE_MATCH"]
-        ):
+        etag = _etag(version, key, secret, period)
+        if secret is not None and _matches(etag, request.META["HTTP_IF_NONE_MATCH"]):
             response = HttpResponseNotModified()
-            response["ETag"] = _etag(version, key, secret)
+            response["ETag"] = etag
             if needs_token:
                 get_token(request)  # renews the reader's CSRF cookie
             return _cache_headers(response, state)
 
-    token = get_token(request) if needs_token else ""
-    response = _with_content(response, token.encode().join(parts))
+    if needs_token:
+        values[CSRF] = get_token(request).encode()
+    response = _with_content(response, b"".join(values.get(part, part) for part in parts))
     if key is not None:
         secret = request.META["CSRF_COOKIE"] if needs_token else ""
-        response["ETag"] = _etag(version, key, secret)
+        response["ETag"] = _etag(version, key, secret, period)
         response["Last-Modified"] = http_date(float(version.split("-")[0]))
     return _cache_headers(response, state)
 
@@ -266,8 +279,8 @@ def _cache_headers(response, state):
     return response
 
 
-def _etag(version, key, secret):
-    digest = hashlib.blake2b(f"{version}|{key}|{secret}".encode(), digest_size=12)
+def _etag(version, key, secret, period):
+    digest = hashlib.blake2b(f"{version}|{key}|{secret}|{period}".encode(), digest_size=12)
     return f'W/"{digest.hexdigest()}"'
 
 

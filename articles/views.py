@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from comments.forms import SHARED_FORM_VALUES
 from comments.models import comments_close_at
 from comments.views import comment_section, with_comment_list
 
@@ -35,6 +36,7 @@ class ArticleDetailView(DetailView):
                 request,
                 kwargs["slug"],
                 lambda: super(ArticleDetailView, self).get(request, *args, **kwargs),
+                fresh=SHARED_FORM_VALUES,
             )
         response = super().get(request, *args, **kwargs)
         patch_cache_control(response, private=True, no_cache=True)
@@ -43,8 +45,10 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_published
-        context.update(comment_section(self.request, self.object, self.kwargs.get("cpage", 1)))
-        if page_cache.is_plain(self.request):
+        shared = page_cache.is_plain(self.request)  # the page every anonymous reader gets
+        cpage = self.kwargs.get("cpage", 1)
+        context.update(comment_section(self.request, self.object, cpage, shared=shared))
+        if shared:
             context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # each reader's, per response
         return context
 

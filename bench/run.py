@@ -37,6 +37,7 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -240,6 +241,9 @@ def app_environment(work, database, cache, workers):
         DJANGO_SECURE_COOKIES="0",
         DJANGO_HSTS_SECONDS="0",
         PAGE_CACHE_PROXY_SECONDS="1",
+        # the posting phase measures posting, not the flood limits (which would refuse it)
+        COMMENTS_RATE_LIMIT_PER_IP="0",
+        COMMENTS_RATE_LIMIT_PER_EMAIL="0",
         GUNICORN_WORKERS=str(workers),
         GUNICORN_LOG_LEVEL="warning",
         PYTHONDONTWRITEBYTECODE="1",
@@ -496,7 +500,10 @@ class InProcess:
 # Load
 
 
-TOKEN = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*')
+# what differs in each response: the CSRF tokens and the comment form's timestamp
+TOKEN = re.compile(
+    rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*|(?<=name="timestamp" value=")[^"]*'
+)
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNIT = {"us": 0.001, "ms": 1, "s": 1000}
 
@@ -599,16 +606,20 @@ def measure(size, per_page, django, ports, work, args):
 
 
 POST_SCRIPT = """\
--- A reader posting a comment every 100 ms, with the CSRF cookie and its secret as the token.
+-- A reader posting a comment every 100 ms, with the CSRF cookie and its secret as the token,
+-- and the form's hidden fields (a timestamp signed a minute before, the empty honeypot).
 local secret = os.getenv("BENCH_CSRF")
+local timestamp = os.getenv("BENCH_TIMESTAMP")
+local run = os.getenv("BENCH_RUN")  -- no text twice: the duplicate check would refuse it
 local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "csrftoken=" .. secret
 function request()
   n = n + 1
-  local body = "csrfmiddlewaretoken=" .. secret .. "&author_name=Bench+Poster&author_email="
-    .. "bench.poster%40example.com&body=Posted+under+load%2C+number+" .. n
+  local body = "csrfmiddlewaretoken=" .. secret .. "&timestamp=" .. timestamp .. "&honeypot="
+    .. "&author_name=Bench+Poster&author_email=bench.poster%40example.com"
+    .. "&body=Posted+under+load%2C+run+" .. run .. "%2C+number+" .. n
   return wrk.format(nil, nil, nil, body)
 end
 function delay()
@@ -622,7 +633,11 @@ def post_under_load(proxy, args):
     page through nginx; every post changes the page."""
     script = Path(tempfile.gettempdir()) / f"natoblog-bench-post-{os.getpid()}.lua"
     script.write_text(POST_SCRIPT)
+    from comments.spam import form_token
+
     os.environ["BENCH_CSRF"] = secrets.token_hex(16)
+    os.environ["BENCH_TIMESTAMP"] = quote(form_token(time.time() - 60), safe="")
+    os.environ["BENCH_RUN"] = secrets.token_hex(4)
     duration = max(args.duration, 10)
     try:
         readers = subprocess.Popen(

@@ -15,10 +15,13 @@ exception is ``body_html``, which was sanitised when the comment was saved.
 from html import escape
 
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+
+from .models import website
 
 COMMENT = (
     '\n      <li id="comment-{pk}" class="comment depth-{depth}">\n      '
@@ -34,15 +37,21 @@ COMMENT = (
     "\n          </footer>"
     "\n          {pending}"
     '\n          <div class="comment-content">{body}</div>'
-    "\n          {reply}"
+    "\n          {actions}"
     "\n        </article>\n      "
 )
 AUTHOR_LINK = '<a href="{url}" rel="ugc nofollow noopener">{name}</a>'
 PENDING = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
-REPLY = (
-    '\n            <p class="comment-actions"><a class="comment-reply-link"'
-    ' href="?replytocom={pk}#respond" data-reply-to="{pk}" data-author="{author}"'
-    ' aria-label="Reply to {author}">Reply</a></p>\n          '
+ACTIONS = (  # under an approved comment
+    '\n            <p class="comment-actions">'
+    "\n              {reply}"
+    '\n              <a class="comment-report-link" href="{report_url}?comment={pk}"'
+    ' rel="nofollow" aria-label="Report the comment by {author}">Report</a>'
+    "\n            </p>\n          "
+)
+REPLY = (  # while the article takes comments
+    '<a class="comment-reply-link" href="{page_url}?replytocom={pk}#respond"'
+    ' data-reply-to="{pk}" data-author="{author}" aria-label="Reply to {author}">Reply</a>'
 )
 REMOVED = (
     '\n      <li id="comment-{pk}" class="comment depth-{depth} comment-removed">\n      '
@@ -72,16 +81,19 @@ class DateFormats:
         return local.isoformat(), f"{month} {local.day}, {local.year:04d} at {time}"
 
 
-def comment_list_html(nodes, *, replies_open, gravatar):
-    """The inside of ``<ol class="comment-list">`` for the flat list of ``threads.Node``."""
+def comment_list_html(nodes, *, replies_open, gravatar, page_url):
+    """The inside of ``<ol class="comment-list">`` for the flat list of ``threads.Node``, on
+    the page of comments at ``page_url``."""
     if len(_fragments) > FRAGMENTS_KEPT:
         _fragments.clear()
     avatar = escape(static("img/avatar.svg"))
+    urls = {"page_url": escape(page_url), "report_url": escape(reverse("comments:report"))}
     # what a comment's markup depends on besides its row and its depth
     context = (
         replies_open,
         gravatar,
         avatar,
+        *urls.values(),
         timezone.get_current_timezone_name(),
         translation.get_language(),
     )
@@ -97,12 +109,9 @@ def comment_list_html(nodes, *, replies_open, gravatar):
             html = _fragments.get(key)
             if html is None:
                 dates = dates or DateFormats()
+                avatar_url = GRAVATAR.format(escape(c.email_hash)) if gravatar else avatar
                 html = _fragments[key] = comment_html(
-                    c,
-                    node.depth,
-                    dates,
-                    replies_open,
-                    GRAVATAR.format(escape(c.email_hash)) if gravatar else avatar,
+                    c, node.depth, dates, replies_open, avatar_url, urls
                 )
             append(html)
         append(OPEN_CHILDREN if node.children else CLOSE_ITEM)
@@ -117,19 +126,22 @@ FRAGMENTS_KEPT = 10_000  # about 1.5 KB each
 _fragments = {}
 
 
-def comment_html(c, depth, dates, replies_open, avatar):
+def comment_html(c, depth, dates, replies_open, avatar, urls):
     iso, date = dates(c.created_at)
     name = escape(c.author_name)
+    url = website(c.author_url)
+    actions = ""
+    if c.status == "approved":
+        reply = REPLY.format(pk=c.pk, author=name, **urls) if replies_open else ""
+        actions = ACTIONS.format(reply=reply, pk=c.pk, author=name, **urls)
     return COMMENT.format(
         pk=c.pk,
         depth=depth,
         avatar=avatar,
-        author=AUTHOR_LINK.format(url=escape(c.author_url), name=name) if c.author_url else name,
+        author=AUTHOR_LINK.format(url=escape(url), name=name) if url else name,
         iso=iso,
         date=date,
         pending=PENDING if c.status == "pending" else "",
         body=c.body_html,  # sanitised when the comment was saved
-        reply=(
-            REPLY.format(pk=c.pk, author=name) if replies_open and c.status == "approved" else ""
-        ),
+        actions=actions,
     )

@@ -3,11 +3,45 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.safestring import mark_safe
 
 from .models import Comment
+from .spam import form_token
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
-_blank_form_html = {}  # form class -> the markup of its blank form for an anonymous reader
+# A form rendered for every anonymous reader (a page kept by articles.cache) holds this where
+# its timestamp goes; each response gets a fresh one: SHARED_FORM_VALUES, given to the cache.
+TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
+SHARED_FORM_VALUES = {TIMESTAMP_PLACEHOLDER: form_token}
+_shared_blank_form_html = {}  # form class -> the markup of its blank form, shared
+
+
+HONEYPOT_LABEL = "Leave this field empty if you are a person (it catches spam robots)."
+
+
+class HoneypotInput(forms.TextInput):
+    """Always rendered empty: a person who sees the form again can simply post again."""
+
+    def format_value(self, value):
+        return None
+
+
+class FormTimestampInput(forms.HiddenInput):
+    """The signed time the form was rendered: a fresh one on every rendering, including a
+    form shown again with errors (see comments.spam); in a shared form, the placeholder that
+    each response fills with a fresh one."""
+
+    shared = False
+
+    def format_value(self, value):
+        return TIMESTAMP_PLACEHOLDER if self.shared else form_token()
+
+
+class WebsiteField(forms.URLField):
+    """A web address: http or https only. (Django's own validator, which also takes ftp, is
+    replaced rather than added to, or a bad address got the same message twice.)"""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 class CommentForm(forms.ModelForm):
@@ -33,12 +67,11 @@ class CommentForm(forms.ModelForm):
         max_length=245,
         error_messages={"required": "Please enter your name."},
     )
-    author_url = forms.URLField(
+    author_url = WebsiteField(
         label="Website",
         max_length=200,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
             "invalid": "Please enter a web address starting with http:// or https://."
         },
@@ -49,6 +82,15 @@ class CommentForm(forms.ModelForm):
     notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
     remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Spam defences, checked by comments.spam.check_post: a field hidden from people (by CSS,
+    # from screen readers and from the keyboard) that robots fill in, and the signed time the
+    # form was rendered.
+    honeypot = forms.CharField(
+        label=HONEYPOT_LABEL,
+        required=False,
+        widget=HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    timestamp = forms.CharField(required=False, widget=FormTimestampInput)
 
     class Meta:
         model = Comment
@@ -61,10 +103,13 @@ class CommentForm(forms.ModelForm):
             "notify_posts",
         ]
 
-    def __init__(self, *args, article, user=None, **kwargs):
+    def __init__(self, *args, article, user=None, shared=False, **kwargs):
+        """``shared``: rendered for every anonymous reader, in a page kept by the page cache."""
         self.article = article
         self.user = user if user is not None and user.is_authenticated else None
+        self.shared = shared
         super().__init__(*args, **kwargs)
+        self.fields["timestamp"].widget.shared = shared
         for name in ("author_email", "author_name", "author_url"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "author_email": "email",
@@ -80,7 +125,12 @@ class CommentForm(forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False  # the template owns <form>, its action and the CSRF token
         helper.disable_csrf = True
-        fields = [Field("body"), Field("parent")]
+        fields = [
+            Field("body"),
+            Field("parent"),
+            Field("timestamp"),
+            Div(Field("honeypot"), css_class="comment-hp", aria_hidden="true"),
+        ]
         if self.user is None:
             fields += [
                 Field("author_email"),
@@ -95,14 +145,15 @@ class CommentForm(forms.ModelForm):
         return helper
 
     def render_fields(self):
-        """The fields as crispy lays them out (the template owns <form> and the token). Every
-        new anonymous reader gets the same blank form: its markup is kept per process."""
-        blank = not self.is_bound and not self.initial and self.user is None
-        if blank and type(self) in _blank_form_html:
-            return _blank_form_html[type(self)]
+        """The fields as crispy lays them out (the template owns <form> and the token). The
+        blank form shared by every anonymous reader is always the same (its timestamp is a
+        placeholder): its markup is kept per process."""
+        blank = self.shared and not self.is_bound and not self.initial and self.user is None
+        if blank and type(self) in _shared_blank_form_html:
+            return _shared_blank_form_html[type(self)]
         html = render_crispy_form(self, helper=self.helper)
         if blank:
-            _blank_form_html[type(self)] = html
+            _shared_blank_form_html[type(self)] = html
         return html
 
     def clean_body(self):
@@ -145,3 +196,43 @@ class CommentForm(forms.ModelForm):
         if commit:
             comment.save()
         return comment
+
+
+class ReportForm(forms.Form):
+    comment = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why should moderators look at it? (optional)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("comment", "reason")
+
+
+class FollowForm(forms.Form):
+    """ "Follow this blog": new posts by e-mail, for readers who do not comment."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="We will send a link to confirm. Address never made public.",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "follow")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template owns <form>, its action and the CSRF token
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("email"))

@@ -12,6 +12,14 @@ from articles.models import Article
 from .rendering import render_comment
 
 
+def website(url):
+    """An author's website as a link target: http(s) only. The form accepts nothing else, but a
+    comment that came in another way (an import, the shell) may hold anything, and escaping
+    does not stop a javascript: link."""
+    url = url.strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def email_hash(email):
     """SHA-256 of the normalised address: Gravatar's key, and a way to group an author's
     comments without showing the address."""
@@ -108,7 +116,14 @@ class Comment(models.Model):
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     moderation_reason = models.CharField(
-        max_length=255, blank=True, help_text="Which rule decided the status."
+        max_length=255, blank=True, help_text="Which rule, or which moderator, decided the status."
+    )
+    status_before_removal = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+        help_text="Where “Restore from trash” puts the comment back.",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,6 +138,9 @@ class Comment(models.Model):
     )
 
     objects = CommentQuerySet.as_manager()
+
+    # The status as last loaded or saved: save() compares it to tell a change of status.
+    _saved_status = None
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -142,7 +160,8 @@ class Comment(models.Model):
     def save(self, *args, moderate=True, **kwargs):
         """Render the body once, place the comment in its thread, and on creation let the
         one moderation decision set its status (pass ``moderate=False`` only for data that
-        was already moderated, such as fixtures)."""
+        was already moderated, such as fixtures). A change of status (creation included) is
+        handed to ``notifications.comment_status_changed``, which queues the mail."""
         self.body_html = render_comment(self.body)
         self.email_hash = email_hash(self.author_email)
         max_depth = settings.COMMENTS_THREAD_DEPTH
@@ -159,9 +178,18 @@ class Comment(models.Model):
             from .moderation import moderate as decide
 
             decide(self)
+        old_status = None if self._state.adding else self._saved_status
         super().save(*args, **kwargs)
         if not adding or self.status == self.Status.APPROVED:
             invalidate_article(self.article_id)  # a new comment held back changes no page
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            return
+        if old_status is not models.DEFERRED and old_status != self.status:
+            from .notifications import comment_status_changed
+
+            comment_status_changed(self, old_status)
+        self._saved_status = self.status
 
     def get_absolute_url(self):
         """A stable permalink that redirects to the page of the thread holding the comment."""
@@ -172,9 +200,23 @@ class Comment(models.Model):
         invalidate_article(self.article_id)
         return deleted
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._saved_status = comment.__dict__.get("status", models.DEFERRED)
+        return comment
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status", models.DEFERRED)
+
     @property
     def anchor(self):
         return f"comment-{self.pk}"
+
+    @property
+    def website(self):
+        return website(self.author_url)
 
     @property
     def excerpt(self):
@@ -184,6 +226,27 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+
+class Flag(models.Model):
+    """A reader's report of a comment: one per visitor per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.CharField(
+        max_length=64, editable=False, help_text="A hash of the reporting visitor's session."
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "flags"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_flag_per_visitor")
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
 
 
 class DiscussionSettings(models.Model):
@@ -268,3 +331,174 @@ def comments_close_at(article):
     """When comments on a published article close by themselves (None: they do not)."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     return article.published_at + timedelta(days=days) if days else None
+
+
+# --- E-mail: subscriptions, the outgoing mail queue, and what was already announced --------
+
+
+def normalise_email(email):
+    return email.strip().lower()
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Subscriptions that may receive notifications (double opt-in done)."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True)
+
+    def for_address(self, email):
+        return self.filter(email_hash=email_hash(email))
+
+
+class Subscription(models.Model):
+    """An address that asked for mail: new comments on one article, or new posts on the site.
+    Nothing but the confirmation is sent until ``confirmed_at`` is set; unsubscribing deletes
+    the row."""
+
+    class Kind(models.TextChoices):
+        COMMENTS = "comments", "New comments on an article"
+        POSTS = "posts", "New posts"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text="The article whose comments are followed (empty for new posts).",
+    )
+    email = models.EmailField("e-mail", max_length=254, help_text="Stored in lower case.")
+    email_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty until the address confirms (double opt-in)."
+    )
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "subscriptions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "article"],
+                condition=models.Q(kind="comments"),
+                name="one_comment_subscription_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(kind="posts"),
+                name="one_post_subscription_per_address",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="comments", article__isnull=False)
+                    | models.Q(kind="posts", article__isnull=True)
+                ),
+                name="subscription_article_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "kind", "confirmed_at"])]
+
+    def __str__(self):
+        what = f"comments on {self.article}" if self.article_id else "new posts"
+        return f"{self.email}: {what}"
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        self.email_hash = email_hash(self.email)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_subscription_change", args=[self.pk])
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to one address, queued in the database and sent by the task worker.
+
+    A delivery task claims the row (queued -> sending) with one conditional UPDATE before it
+    talks to the mail server, so a task that runs twice sends nothing the second time.
+    A failed send is retried with back-off; after MAIL_MAX_ATTEMPTS it is marked failed,
+    with the error, for staff to retry from the admin."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        MODERATION = "moderation", "Comment to moderate"
+        AUTHOR = "author", "Approved comment, to the article's author"
+        CONFIRMATION = "confirmation", "Subscription confirmation"
+        NEW_COMMENT = "new_comment", "New comment, to subscribers"
+        NEW_POST = "new_post", "New post, to subscribers"
+        ACCOUNT = "account", "Account (address confirmation, password reset)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_outgoingmail_change", args=[self.pk])
+
+
+class NotificationEvent(models.Model):
+    """An event that was announced by mail (a comment's approval, an article's publication, a
+    moderation alert), recorded in the same transaction as its mails so that it is announced
+    once, however often it happens or its task runs."""
+
+    key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "notification events"
+
+    def __str__(self):
+        return self.key
+
+
+class UsedLink(models.Model):
+    """The nonce of a single-use signed link (Approve/Spam/Trash in a moderation mail) that
+    has been used. Rows older than COMMENTS_LINK_MAX_AGE_DAYS may be deleted: the signature
+    has expired by then."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-used_at"]
+        verbose_name_plural = "used links"
+
+    def __str__(self):
+        return self.nonce

@@ -1,6 +1,12 @@
+import functools
+import hashlib
+import logging
 from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import InterfaceError, OperationalError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -9,9 +15,12 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 
 from .display import comment_list_html
-from .forms import CommentForm
+from .forms import CommentForm, ReportForm
 from .http import client_ip, user_agent
 from .models import Comment, comments_open
+from .moderation import report
+from .spam import check_post
+from .subscriptions import is_verified_address
 from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
 
 REMEMBER_COOKIES = {
@@ -22,6 +31,9 @@ REMEMBER_COOKIES = {
 REMEMBER_MAX_AGE = 365 * 24 * 3600
 # Where the list of comments goes in the page the template renders: see with_comment_list().
 COMMENT_LIST = mark_safe("<!--comment-list-->")
+DATABASE_RETRY_AFTER = 10
+
+logger = logging.getLogger(__name__)
 
 
 def page_url(article, number):
@@ -55,16 +67,27 @@ def remembered_details(request):
     return details
 
 
+def comment_pk(value):
+    """A comment id from a query string or a form, or None: never an error, whatever was
+    sent ("²".isdigit() is true, but int("²") fails; 10**30 overflows the column)."""
+    value = str(value or "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def approved_comment(article, value):
     """The approved comment of this article with the given id, or None."""
-    if not str(value or "").isdigit():
+    pk = comment_pk(value)
+    if pk is None:
         return None
-    return Comment.objects.approved().filter(article=article, pk=int(value)).first()
+    return Comment.objects.approved().filter(article=article, pk=pk).first()
 
 
-def comment_section(request, article, cpage=None, form=None):
+def comment_section(request, article, cpage=None, form=None, shared=False):
     """The context of the comment section under an article: a page of threads and the form
-    (new, or bound with what the visitor typed)."""
+    (new, or bound with what the visitor typed; ``shared`` when the page is rendered for every
+    anonymous reader: see CommentForm)."""
     is_open = comments_open(article)
     if form is None:
         # ?replytocom=N: the reply link without JavaScript
@@ -73,7 +96,9 @@ def comment_section(request, article, cpage=None, form=None):
         if reply_to is not None:
             initial["parent"] = reply_to.pk
         form = (
-            CommentForm(article=article, user=request.user, initial=initial) if is_open else None
+            CommentForm(article=article, user=request.user, initial=initial, shared=shared)
+            if is_open
+            else None
         )
     else:
         reply_to = approved_comment(article, form["parent"].value())
@@ -82,7 +107,10 @@ def comment_section(request, article, cpage=None, form=None):
         "comment_page": page,
         "comment_list": COMMENT_LIST,
         "comment_list_html": comment_list_html(
-            page.nodes, replies_open=is_open, gravatar=settings.COMMENTS_GRAVATAR
+            page.nodes,
+            replies_open=is_open,
+            gravatar=settings.COMMENTS_GRAVATAR,
+            page_url=page_url(article, page.number),
         ),
         "comment_form": form,
         "comments_open": is_open,
@@ -108,7 +136,43 @@ def render_article(request, article, form, status=200):
     return with_comment_list(response, context)
 
 
+def keeps_text_when_the_database_fails(view):
+    """A database that is restarting or unreachable answers 503 with the visitor's text in a
+    form to post again (a page that needs no database), never a 500 that loses it."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug):
+        try:
+            return view(request, slug)
+        except (OperationalError, InterfaceError):
+            logger.exception("Database unavailable while posting a comment on %s", slug)
+            return database_unavailable(request, slug)
+
+    return wrapper
+
+
+def database_unavailable(request, slug):
+    try:
+        user = request.user if request.user.is_authenticated else None
+    except (OperationalError, InterfaceError):
+        user = None
+    form = CommentForm(
+        article=None,
+        user=user,
+        initial={name: request.POST.get(name) for name in CommentForm.base_fields},
+    )
+    response = render(
+        request,
+        "comments/post_again.html",
+        {"comment_form": form, "slug": slug},
+        status=503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 @require_POST
+@keeps_text_when_the_database_fails
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published().select_related("author"), slug=slug)
     form = CommentForm(request.POST, article=article, user=request.user)
@@ -119,13 +183,38 @@ def post_comment(request, slug):
     if not form.is_valid():
         return render_article(request, article, form)
 
+    refusal = check_post(request, form)
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+        response = render_article(request, article, form, status=refusal.status)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
+
     comment = form.save(commit=False)
     comment.ip_address = client_ip(request)
     comment.user_agent = user_agent(request)
-    comment.save()
+    try:
+        comment.save()
+    except (OperationalError, InterfaceError):
+        if comment.pk is None:
+            raise  # not stored: the visitor gets their text back to post again
+        # Stored (the INSERT is committed), then the database went away while its mail was
+        # being queued: the comment stands; the operator learns that a mail may be missing.
+        logger.exception("Comment %s stored, but its notifications may not be queued", comment.pk)
     remember_own_comment(request, comment)
-
-    response = redirect(f"{page_url(article, page_of(comment))}#{comment.anchor}")
+    try:
+        if asked_for_confirmation(request, comment):
+            messages.info(
+                request,
+                "Unless your address is already subscribed, we are sending it a link: open it "
+                "to confirm, and the emails you asked for will follow.",
+            )
+        location = f"{page_url(article, page_of(comment))}#{comment.anchor}"
+    except (OperationalError, InterfaceError):
+        # Stored: never answer "not posted" now. The first page will do.
+        location = f"{article.get_absolute_url()}#{comment.anchor}"
+    response = redirect(location)
     if request.user.is_authenticated:
         return response
     if form.cleaned_data.get("remember"):
@@ -143,6 +232,54 @@ def post_comment(request, slug):
             if cookie in request.COOKIES:
                 response.delete_cookie(cookie, samesite="Lax")
     return response
+
+
+def reporter_key(request):
+    """Who is reporting: an account, or else the visitor's address (hashed)."""
+    if request.user.is_authenticated:
+        raw = f"user:{request.user.pk}"
+    else:
+        raw = f"ip:{client_ip(request)}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def report_comment(request):
+    """ "Report" under a comment: a page that asks to confirm, then one report per visitor."""
+    comment = approved_comment_or_404(request.GET.get("comment") or request.POST.get("comment"))
+    back = f"{page_url(comment.article, page_of(comment))}#{comment.anchor}"
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            if report(comment, reporter_key(request), form.cleaned_data["reason"]):
+                messages.success(request, "Thank you. Moderators will look at this comment.")
+            else:
+                messages.info(request, "You have already reported this comment. Thank you.")
+            return redirect(back)
+    else:
+        form = ReportForm(initial={"comment": comment.pk})
+    return render(
+        request, "comments/report.html", {"comment": comment, "form": form, "back_url": back}
+    )
+
+
+def approved_comment_or_404(value):
+    pk = comment_pk(value)
+    if pk is None:
+        raise Http404("No such comment.")
+    return get_object_or_404(
+        Comment.objects.approved().select_related("article", "thread"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+
+
+def asked_for_confirmation(request, comment):
+    """Whether ticking a "Notify me" box means a confirmation mail (comments.subscriptions)."""
+    return (
+        (comment.notify_comments or comment.notify_posts)
+        and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED)
+        and not is_verified_address(request.user, comment.author_email)
+    )
 
 
 def permalink(request, pk):

@@ -6,9 +6,11 @@ the console e-mail backend. Production (``DJANGO_DEBUG=0``) refuses to start wit
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,7 +60,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("SITE_NAME", "natoblog")
 # Absolute base URL used in e-mails and feeds built outside a request, e.g. https://blog.example.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Production defaults to https:// and the first allowed host, never to a development address.
+SITE_URL = (
+    env("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,19 +78,36 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "accounts.providers.wordpress_com",
+    "accounts",
+    "axes",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware, surviving a database connection that just died.
+    "natoblog.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that cannot reach the database answers 503 + Retry-After, not 500.
+    "natoblog.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "natoblog.urls"
@@ -117,6 +140,9 @@ if env("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
+    if env("DATABASE_TEST_NAME"):
+        # Lets concurrent test runs on one server use databases of their own.
+        DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -138,19 +164,24 @@ else:
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is down.
+            "BACKEND": "natoblog.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "natoblog"),
-            # A cache that does not answer is passed by (the page is rendered): fail fast.
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+            # A Redis that is down or unreachable costs a request at most this long.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT", 2),
+                "socket_timeout": env_int("REDIS_TIMEOUT", 2),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Article pages for anonymous readers (articles/cache.py): how long a rendered page is kept in
-# that cache (invalidation is exact, so a long time is safe; 0 turns the page cache off), and
-# how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+# that cache (0 turns the page cache off; invalidation is exact, but a change that commits
+# while Redis is unreachable cannot reach it: this bounds how long the older page may show),
+# and how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,9 +215,72 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes watches every log-in (the admin's, the site's, allauth's): after
+# LOGIN_FAILURE_LIMIT failures from one client address, log-ins from it are refused for
+# LOGIN_LOCKOUT_MINUTES (a clear page, status 429). The address is the one comments see
+# (comments.http.client_ip: X-Forwarded-For only behind COMMENTS_TRUSTED_PROXIES). Its
+# backend comes first in AUTHENTICATION_BACKENDS, below.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "natoblog.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "comments.http.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a record of every log-in
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:index"
 LOGOUT_REDIRECT_URL = "articles:index"
+
+# Accounts (django-allauth): local accounts log in with their e-mail address, verified before
+# the first log-in; commenters may also log in with Facebook, X or WordPress.com. A provider is
+# switched on by its client id and secret, here from the environment or in the admin (Social
+# applications); only switched-on providers show an icon.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out address (see above)
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # "Change" opens the log-in page
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_USER_DISPLAY = "accounts.identity.display_name"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # its mails go through the mail queue
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_REQUIRED = True  # asked once when the provider gives none (X)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"  # back on the article at once
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def social_app(prefix):
+    """allauth's settings-based app for a provider from PREFIX_CLIENT_ID and
+    PREFIX_CLIENT_SECRET: none when both are unset, an error when only one is."""
+    client_id, secret = env(f"{prefix}_CLIENT_ID"), env(f"{prefix}_CLIENT_SECRET")
+    if not client_id and not secret:
+        return {}
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither."
+        )
+    return {"APPS": [{"client_id": client_id, "secret": secret}]}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "facebook": {
+        # allauth's Facebook provider, with the profile picture as the avatar
+        "provider_class": "accounts.providers.facebook.FacebookProvider",
+        "SCOPE": ["email", "public_profile"],
+        **social_app("FACEBOOK"),
+    },
+    "twitter_oauth2": social_app("TWITTER"),
+    "wordpress_com": social_app("WORDPRESS_COM"),
+}
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise (mails show in the terminal).
 EMAIL_HOST = env("EMAIL_HOST")
@@ -205,6 +299,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Background tasks: every e-mail is queued in the database and sent by `manage.py db_worker`
+# (`make run` starts one beside the web server). Nothing is sent inside a web request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed send is retried with exponential back-off (1, 2, 4 ... minutes, at most an hour
+# apart) until this many attempts; then the mail is marked failed in the admin.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_BACKOFF_SECONDS = env_int("MAIL_RETRY_BACKOFF_SECONDS", 60)
+
 # Security. Production turns everything on; each switch can be changed for a site that sits
 # behind a TLS-terminating proxy (set DJANGO_SECURE_PROXY_SSL_HEADER=1 there).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -219,6 +321,33 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
+
+# Content Security Policy (django-csp): our pages load scripts, styles, fonts and images from
+# the site itself only; no inline script or style anywhere, the Django admin included.
+# Bootstrap's CSS draws checkbox ticks with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        # A log-in icon posts to our own URL, which redirects to the provider's sign-in page;
+        # browsers apply form-action to that redirect too.
+        "form-action": [
+            SELF,
+            "https://www.facebook.com",
+            "https://x.com",
+            "https://public-api.wordpress.com",
+        ],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
 
 # Comments (the moderation rules themselves are edited in the admin: Discussion settings).
 COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
@@ -230,6 +359,36 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
 # Gravatar images (outside requests); off, every commenter gets the local default avatar.
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR", not DEBUG)
+# Who is told about comments held for moderation (besides the article's author), comma-separated.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# How long the Approve/Spam/Trash links and subscription confirmation links stay valid.
+COMMENTS_LINK_MAX_AGE_DAYS = env_int("COMMENTS_LINK_MAX_AGE_DAYS", 7)
+# How long the unsubscribe and "manage my subscriptions" links in a mail stay valid (every
+# new mail carries fresh ones; a reader must still be able to leave from an older mail).
+COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
+# Also mail the article's author each comment that gets approved.
+COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL = env_bool("COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL", False)
+if COMMENTS_GRAVATAR:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
+        "https://www.gravatar.com",
+        "https://secure.gravatar.com",
+    ]
+
+# Spam and flood defences (comments/spam.py), before the moderation rules see a comment.
+# A post sooner than this after the form was rendered is refused as a robot's...
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# ...and one from a form rendered longer ago than this (the visitor simply posts again).
+COMMENTS_MAX_AGE_HOURS = env_int("COMMENTS_MAX_AGE_HOURS", 12)
+# At most this many comments per client address (IPv6: per /64) and per e-mail address in
+# each window of COMMENTS_RATE_LIMIT_WINDOW seconds (0: no limit), counted in this cache
+# (Redis when REDIS_URL is set, so the limits hold across app servers). Staff are exempt.
+COMMENTS_RATE_LIMIT_WINDOW = env_int("COMMENTS_RATE_LIMIT_WINDOW", 600)
+COMMENTS_RATE_LIMIT_PER_IP = env_int("COMMENTS_RATE_LIMIT_PER_IP", 10)
+COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("COMMENTS_RATE_LIMIT_PER_EMAIL", 5)
+COMMENTS_RATE_LIMIT_CACHE = "default"
+# `manage.py purge_comments` removes the IP address and browser of comments older than this
+# many days (0: keep them).
+COMMENTS_ANONYMISE_IP_AFTER_DAYS = env_int("COMMENTS_ANONYMISE_IP_AFTER_DAYS", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

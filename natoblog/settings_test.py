@@ -13,8 +13,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES["default"]["KEY_PREFIX"] = "natoblog-test"
+CACHES["default"]["KEY_PREFIX"] = CACHES["default"].get("KEY_PREFIX", "natoblog") + "-test"
 SITE_URL = "http://testserver"
 # Serve static files from the finders; nothing is collected for tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The page cache is refreshed when a transaction commits, and a test's never does: tests see
+# every change at once without it. tests/test_page_cache.py turns it on and runs the commits.
+PAGE_CACHE_SECONDS = 0

@@ -12,9 +12,15 @@ def _clear_cache():
 
 @pytest.fixture
 def essay(db):
-    """The essay as the data migration created it."""
+    """The essay as the data migration created it (created again if a transactional test
+    flushed the database)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from articles.models import Article
 
+    import_module("articles.migrations.0002_the_future_of_nato").create_essay(apps, None)
     return Article.objects.select_related("author").get(slug="the-future-of-nato")
 
 
@@ -27,13 +33,24 @@ def staff_client(client, django_user_model):
     return client
 
 
+def form_fields(seconds_ago=60):
+    """The hidden fields the rendered form carries: the signed time it was rendered (a
+    minute ago by default, as a person takes) and the empty honeypot."""
+    import time
+
+    from comments.spam import form_token
+
+    return {"timestamp": form_token(time.time() - seconds_ago), "honeypot": ""}
+
+
 def comment_data(**overrides):
-    """What a visitor types into the Leave a Reply form."""
+    """What a visitor types into the Leave a Reply form (with the form's hidden fields)."""
     data = {
         "body": "A thoughtful comment.",
         "author_email": "ann@example.com",
         "author_name": "Ann Reader",
         "author_url": "",
+        **form_fields(),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -52,3 +69,68 @@ def post_comment(client):
         )
 
     return post
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    """A staff user in the Moderators group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "mod", "mod@example.com", "pw", is_staff=True, first_name="Mo", last_name="Derator"
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+# --- Mail: the task queue and the worker ---------------------------------------------------
+
+
+@pytest.fixture
+def run_tasks(db, django_capture_on_commit_callbacks):
+    """Run the queued background tasks as the worker does (`db_worker` runs each with the
+    same Worker.run_task), inside this test's transaction, until none is due; callbacks
+    queued on commit by a task run too. Fails the test if a task failed. Returns how many
+    ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        ran = 0
+        while True:
+            with django_capture_on_commit_callbacks(execute=True):
+                due = list(DBTaskResult.objects.ready())
+                for result in due:
+                    result.claim(worker.worker_id)
+                    worker.run_task(result)
+            if not due:
+                break
+            ran += len(due)
+        failed = DBTaskResult.objects.failed().first()
+        assert failed is None, failed.traceback
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def moderator_emails(settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.com"]
+    return settings.COMMENTS_MODERATOR_EMAILS

@@ -28,7 +28,8 @@ def test_hostile_text_is_shown_as_text(essay, payload):
     page = page_of(essay)
     thread = page[page.index('<ol class="comment-list">') : page.index('id="respond"')]
     assert unsafe_markup(thread.replace('class="avatar"', "")) == ["img"]  # only the avatar
-    assert [tag for tag, _ in elements(thread) if tag == "a"] == ["a", "a"]  # date, Reply
+    # only our own links: the date, Reply and Report
+    assert [tag for tag, _ in elements(thread) if tag == "a"] == ["a", "a", "a"]
     assert payload.replace("<", "&lt;").replace(">", "&gt;") in thread.replace("&quot;", '"')
 
 
@@ -51,12 +52,21 @@ def test_author_name_links_to_website_with_ugc_rel(essay):
     assert '<a href="https://web.example/" rel="ugc nofollow noopener">Web Person</a>' in page
 
 
-def test_javascript_url_in_database_is_never_a_link(essay):
-    # even if one got past the form (an import), the model rejects it on full_clean and the
-    # page escapes it
-    comment = CommentFactory.build(article=essay, author_url="javascript:alert(1)")
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "//x.example"],
+)
+def test_website_other_than_http_is_never_a_link(essay, url):
+    # the model rejects it on full_clean, but one may come in another way (an import)
+    comment = CommentFactory.build(article=essay, author_url=url)
     with pytest.raises(Exception, match="Enter a valid URL"):
         comment.full_clean()
+    comment.save(moderate=False)
+    page = page_of(essay)
+    assert f'<span class="comment-author" id="comment-{comment.pk}-author">Reader' in page
+    assert 'href="javascript:' not in page.lower()
+    assert "data:text/html" not in page
+    assert 'href="//x.example"' not in page
 
 
 def test_email_address_never_appears(essay, post_comment, client):

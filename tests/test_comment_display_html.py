@@ -1,7 +1,8 @@
 """comments.display writes exactly the markup the template loop used to write, faster.
 
 The reference is the loop that templates/comments/section.html held before the list was
-rendered in Python; it is kept here, verbatim, and both are fed the same threads.
+rendered in Python (as main had it when this branch merged it: with Report links); it is kept
+here, verbatim, and both are fed the same threads.
 """
 
 import zoneinfo
@@ -15,10 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comments.display import DateFormats, comment_list_html
+from comments.models import website
 from comments.threads import DISPLAY_FIELDS, build_tree
 
 TEMPLATE_LOOP = engines["django"].from_string(
     """{% load static %}{% static 'img/avatar.svg' as default_avatar %}"""
+    """{% url 'comments:report' as report_url %}"""
     """{% for node in comment_page.nodes %}{% with c=node.comment %}
       <li id="comment-{{ node.pk }}" class="comment depth-{{ node.depth }}{% if not c %} comment-removed{% endif %}">
       {% if c %}
@@ -26,14 +29,17 @@ TEMPLATE_LOOP = engines["django"].from_string(
           <footer class="comment-meta">
             <img class="avatar" src="{% if gravatar %}https://www.gravatar.com/avatar/{{ c.email_hash }}?s=96&amp;d=mp{% else %}{{ default_avatar }}{% endif %}" alt="" width="48" height="48" loading="lazy">
             <div>
-              <span class="comment-author" id="comment-{{ node.pk }}-author">{% if c.author_url %}<a href="{{ c.author_url }}" rel="ugc nofollow noopener">{{ c.author_name }}</a>{% else %}{{ c.author_name }}{% endif %}</span>
+              <span class="comment-author" id="comment-{{ node.pk }}-author">{% if c.website %}<a href="{{ c.website }}" rel="ugc nofollow noopener">{{ c.author_name }}</a>{% else %}{{ c.author_name }}{% endif %}</span>
               <a class="comment-permalink" href="#comment-{{ node.pk }}"><time datetime="{{ c.created_at|date:'c' }}">{{ c.created_at|date:"F j, Y \\a\\t g:i a" }}</time></a>
             </div>
           </footer>
           {% if c.status == "pending" %}<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>{% endif %}
           <div class="comment-content">{{ c.body_html|safe }}</div>
-          {% if comments_open and c.status == "approved" %}
-            <p class="comment-actions"><a class="comment-reply-link" href="?replytocom={{ node.pk }}#respond" data-reply-to="{{ node.pk }}" data-author="{{ c.author_name }}" aria-label="Reply to {{ c.author_name }}">Reply</a></p>
+          {% if c.status == "approved" %}
+            <p class="comment-actions">
+              {% if comments_open %}<a class="comment-reply-link" href="{{ comment_page_url }}?replytocom={{ node.pk }}#respond" data-reply-to="{{ node.pk }}" data-author="{{ c.author_name }}" aria-label="Reply to {{ c.author_name }}">Reply</a>{% endif %}
+              <a class="comment-report-link" href="{{ report_url }}?comment={{ node.pk }}" rel="nofollow" aria-label="Report the comment by {{ c.author_name }}">Report</a>
+            </p>
           {% endif %}
         </article>
       {% else %}
@@ -44,7 +50,15 @@ TEMPLATE_LOOP = engines["django"].from_string(
     {% endwith %}{% endfor %}"""  # noqa: E501
 )
 
-Row = namedtuple("Row", DISPLAY_FIELDS)
+
+class Row(namedtuple("Row", DISPLAY_FIELDS)):
+    """A row of the page's query, with the model's ``website`` for the template."""
+
+    @property
+    def website(self):
+        return website(self.author_url)
+
+
 ZONES = ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham"]
 TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]) | st.sampled_from("<>&\"'"),
@@ -106,14 +120,19 @@ def threads(draw):
 def test_comment_list_is_the_markup_of_the_template_loop(page, replies_open, gravatar):
     rows, removed = page
     nodes = build_tree(rows, removed)
+    page_url = "/articles/the-future-of-nato/comment-page-2/"
     expected = TEMPLATE_LOOP.render(
         {
             "comment_page": {"nodes": nodes},
             "comments_open": replies_open,
             "gravatar": gravatar,
+            "comment_page_url": page_url,
         }
     )
-    assert comment_list_html(nodes, replies_open=replies_open, gravatar=gravatar) == expected
+    assert (
+        comment_list_html(nodes, replies_open=replies_open, gravatar=gravatar, page_url=page_url)
+        == expected
+    )
 
 
 @pytest.mark.parametrize("gravatar", [True, False])
@@ -127,8 +146,15 @@ def test_the_whole_page_is_unchanged(client, essay, settings, gravatar):
     CommentFactory(article=essay, parent=first, author_url="https://b.example/")
     page = client.get(essay.get_absolute_url()).content.decode()
     context = comment_section(client.get("/").wsgi_request, essay)
+    for node in context["comment_page"].nodes:  # the template reads the model's ``website``
+        node.comment = node.comment and Row(*node.comment)
     expected = TEMPLATE_LOOP.render(
-        {"comment_page": context["comment_page"], "comments_open": True, "gravatar": gravatar}
+        {
+            "comment_page": context["comment_page"],
+            "comments_open": True,
+            "gravatar": gravatar,
+            "comment_page_url": context["comment_page_url"],
+        }
     )
     assert f'<ol class="comment-list">\n    {expected}\n    </ol>' in page
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
+from tests.conftest import form_fields
 from tests.factories import ArticleFactory, CommentFactory
 
 AWAITING = "Your comment is awaiting moderation."
@@ -117,7 +118,9 @@ def test_logged_in_user_comments_without_name_and_email(client, essay, django_us
     assert "Change" in page
     assert 'name="author_email"' not in page
     assert 'name="author_name"' not in page
-    response = client.post("/comments/post/the-future-of-nato/", {"body": "As Olga."})
+    response = client.post(
+        "/comments/post/the-future-of-nato/", {"body": "As Olga.", **form_fields()}
+    )
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.user == user
@@ -178,6 +181,8 @@ def test_get_on_the_post_url_is_not_allowed(client, essay):
 def test_staff_comment_is_approved_at_once(client, essay, django_user_model):
     staff = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
     client.force_login(staff)
-    client.post("/comments/post/the-future-of-nato/", {"body": "From the editors."})
+    client.post(
+        "/comments/post/the-future-of-nato/", {"body": "From the editors.", **form_fields()}
+    )
     assert Comment.objects.get().status == Comment.Status.APPROVED
     assert "From the editors." in Client().get(essay.get_absolute_url()).content.decode()

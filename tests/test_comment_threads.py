@@ -56,7 +56,7 @@ def test_default_depth_is_five(essay):
 def test_reply_link_works_without_javascript(client, essay, post_comment):
     ann = CommentFactory(article=essay, author_name="Ann")
     page = client.get(essay.get_absolute_url()).content.decode()
-    assert f'href="?replytocom={ann.pk}#respond"' in page
+    assert f'href="/articles/the-future-of-nato/?replytocom={ann.pk}#respond"' in page
     replying = client.get(f"{essay.get_absolute_url()}?replytocom={ann.pk}").content.decode()
     assert "Leave a Reply to Ann" in replying
     assert f'name="parent" value="{ann.pk}"' in replying
@@ -68,6 +68,15 @@ def test_reply_link_works_without_javascript(client, essay, post_comment):
     reply = Comment.objects.get(body="Answering Ann.")
     assert reply.parent == ann
     assert response["Location"].endswith(f"#comment-{reply.pk}")
+
+
+def test_reply_links_on_the_error_page_lead_back_to_the_article(essay, post_comment):
+    # The page that shows a refused comment is served at the POST-only address: a relative
+    # ?replytocom link there would answer 405.
+    ann = CommentFactory(article=essay, author_name="Ann")
+    page = post_comment(essay, body="").content.decode()
+    assert "Your comment was not posted." in page
+    assert f'href="/articles/the-future-of-nato/?replytocom={ann.pk}#respond"' in page
 
 
 def test_cancel_reply_hidden_when_not_replying(client, essay):

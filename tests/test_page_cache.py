@@ -26,6 +26,12 @@ def state(response):
     return response.get("X-Page-Cache")
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """The test settings turn the page cache off (see natoblog/settings_test.py)."""
+    settings.PAGE_CACHE_SECONDS = 24 * 3600
+
+
 @pytest.fixture
 def url(essay):
     return essay.get_absolute_url()
@@ -58,26 +64,51 @@ def test_second_anonymous_reader_gets_the_page_without_a_query(
     assert int(second["Content-Length"]) == len(second.content)
 
 
-def test_every_reader_gets_their_own_token_and_can_post(url, essay, post_comment):
+def test_every_reader_gets_their_own_token_and_can_post(url, essay, post_comment, monkeypatch):
+    from comments import spam
+
     ann, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page_ann, page_bob = ann.get(url), bob.get(url)
     assert (state(page_ann), state(page_bob)) == ("miss", "hit")
     assert token_of(page_ann) != token_of(page_bob)
-    assert CSRF_PLACEHOLDER not in page_bob.content.decode()
     assert ann.cookies["csrftoken"].value != bob.cookies["csrftoken"].value
-    # each posts the form they were given
-    assert (
-        post_comment(essay, using=ann, csrfmiddlewaretoken=token_of(page_ann)).status_code == 302
-    )
-    assert (
-        post_comment(essay, using=bob, csrfmiddlewaretoken=token_of(page_bob)).status_code == 302
-    )
+    for page in (page_ann, page_bob):  # every form on the page (comment, follow) has it
+        assert len(set(TOKEN.findall(page.content.decode()))) == 1
+        assert CSRF_PLACEHOLDER not in page.content.decode()
+    later = time.time() + 60  # a person takes a while to write
+    monkeypatch.setattr(spam, "now", lambda: later)
+    # each posts the form they were given: its token and its timestamp
+    for reader, page, body in [(ann, page_ann, "Ann's."), (bob, page_bob, "Bob's.")]:
+        sent = post_comment(essay, using=reader, body=body, **hidden_fields(page))
+        assert sent.status_code == 302, sent.content.decode()[:300]
     # a token is worth nothing with another reader's cookie
     carol = Client(enforce_csrf_checks=True)
     carol.get(url)
-    assert (
-        post_comment(essay, using=carol, csrfmiddlewaretoken=token_of(page_ann)).status_code == 403
-    )
+    fields = hidden_fields(page_ann)
+    assert post_comment(essay, using=carol, body="Carol's.", **fields).status_code == 403
+
+
+def hidden_fields(page):
+    """The form's token and timestamp, as the page gave them."""
+    html = page.content.decode()
+    return {
+        "csrfmiddlewaretoken": TOKEN.search(html).group(1),
+        "timestamp": re.search(r'name="timestamp" value="([^"]*)"', html).group(1),
+    }
+
+
+def test_the_form_timestamp_is_fresh_in_every_response(url, essay, monkeypatch):
+    from comments import spam
+
+    stamps = []
+    for expected, moment in [("miss", 1_000_000), ("hit", 1_000_100)]:
+        monkeypatch.setattr(spam, "now", lambda moment=moment: moment)
+        page = Client().get(url)
+        assert state(page) == expected
+        stamps.append(hidden_fields(page)["timestamp"])
+        monkeypatch.setattr(spam, "now", lambda moment=moment: moment + 5)
+        assert spam.token_age(stamps[-1]) == 5  # signed when the response was made
+    assert stamps[0] != stamps[1]
 
 
 def test_a_returning_reader_with_the_csrf_cookie_still_gets_the_cached_page(url, cached):
@@ -186,10 +217,9 @@ def test_a_comment_held_for_moderation_leaves_the_cache_alone(
     url, essay, cached, post_comment, django_capture_on_commit_callbacks
 ):
     cached()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         post_comment(essay, body="Wait for me.")
     assert Comment.objects.get().status == Comment.Status.PENDING
-    assert callbacks == []
     assert state(Client().get(url)) == "hit"
 
 
@@ -300,6 +330,17 @@ def test_a_repeat_visit_gets_304(url, essay):
     assert again["ETag"] == first["ETag"]
 
 
+def test_no_304_for_a_copy_older_than_an_hour(url, essay, monkeypatch):
+    """The copy holds the form's timestamp of then: after an hour, a new page."""
+    from articles import cache as page_cache
+
+    reader = Client()
+    etag = reader.get(url)["ETag"]
+    later = time.time() + page_cache.ETAG_PERIOD
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert reader.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
 def test_no_304_when_the_page_changed(url, essay, django_capture_on_commit_callbacks):
     reader = Client()
     etag = reader.get(url)["ETag"]
@@ -328,11 +369,18 @@ def test_if_modified_since_alone_gets_the_page(url, essay):
     assert reader.get(url, HTTP_IF_MODIFIED_SINCE=later).status_code == 200
 
 
-def test_a_page_without_a_form_needs_no_cookie_for_its_304(db):
-    article = ArticleFactory(comments_enabled=False)
-    first = Client().get(article.get_absolute_url())
+def test_a_page_without_a_token_needs_no_cookie_for_its_304(rf, db):
+    """(Every article page has a form; a page without one gets plain validators.)"""
+    from django.http import HttpResponse
+
+    from articles import cache as page_cache
+
+    def render():
+        return HttpResponse("<p>Nothing to post.</p>")
+
+    first = page_cache.serve(rf.get("/articles/x/"), "x", render)
     assert "csrftoken" not in first.cookies
-    again = Client().get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    again = page_cache.serve(rf.get("/articles/x/", HTTP_IF_NONE_MATCH=first["ETag"]), "x", render)
     assert again.status_code == 304
 
 
@@ -369,11 +417,15 @@ def test_a_cache_that_is_down_does_not_take_the_page_down(url, essay, monkeypatc
 
 
 def test_for_nginx_the_page_keeps_its_placeholder_and_sets_no_cookie(url, essay, settings):
+    from comments import spam
+
     settings.PAGE_CACHE_PROXY_SECONDS = 2
     for expected in ("miss", "hit"):
         response = Client().get(url, HTTP_X_PAGE_CACHE="fill")
         assert state(response) == expected
-        assert token_of(response) == CSRF_PLACEHOLDER
+        assert set(TOKEN.findall(response.content.decode())) == {CSRF_PLACEHOLDER}
+        # the timestamp is the app's to fill: nginx keeps the page a moment only
+        assert spam.token_age(hidden_fields(response)["timestamp"]) < 5
         assert response["X-Accel-Expires"] == "2"
         assert not response.cookies
         assert "ETag" not in response

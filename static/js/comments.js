@@ -17,6 +17,14 @@
   respond.parentNode.insertBefore(home, respond);
   var body = form.querySelector("textarea[name=body]");
 
+  // The form came back with errors: start at their summary, which links to each field. Only
+  // once the page has loaded: Chromium clears focus when it scrolls to #respond just before.
+  var errors = document.getElementById("comment-errors");
+  if (errors) {
+    if (document.readyState === "complete") errors.focus();
+    else window.addEventListener("load", function () { errors.focus(); });
+  }
+
   function moveTo(comment, id, author) {
     var article = comment.querySelector(":scope > .comment-body");
     (article || comment).insertAdjacentElement("afterend", respond);

@@ -1,0 +1,48 @@
+from django import forms
+
+
+class SignupForm(forms.Form):
+    """What allauth's sign-up forms (local and social) ask besides the e-mail address: the
+    name comments are posted under. Prefilled from the provider on a social sign-up."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=150,
+        help_text="Shown with your comments.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please enter your name."},
+    )
+    field_order = ["name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sociallogin = getattr(self, "sociallogin", None)
+        if sociallogin is not None and "name" not in self.initial:
+            self.initial["name"] = sociallogin.user.get_full_name()
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def signup(self, request, user):
+        first, _, last = self.cleaned_data["name"].partition(" ")
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+
+
+COMMENT_CHOICES = [
+    ("anonymise", "Keep my comments, anonymised: shown as written by “Anonymous”."),
+    ("remove", "Remove my comments. Replies to them stay, under “This comment was removed.”"),
+]
+
+
+class DeleteAccountForm(forms.Form):
+    comments = forms.ChoiceField(
+        label="What should happen to your comments?",
+        choices=COMMENT_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what happens to your comments."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account cannot be restored.",
+        error_messages={"required": "Please tick the box to confirm."},
+    )

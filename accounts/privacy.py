@@ -1,0 +1,70 @@
+"""What an account holds for an e-mail address, for comments.privacy's export and erasure:
+the user, its e-mail addresses and its social accounts. Erasing deletes a reader's account as
+"Delete my account" does (its comments are anonymised first by the comments eraser); a staff
+account is kept, with a message."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from comments.privacy import Erasure, normalise
+
+from .deletion import delete_account
+
+
+def accounts_of(email):
+    """Accounts whose address this is: their own, or one they verified."""
+    email = normalise(email)
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    return (
+        get_user_model()
+        .objects.filter(Q(email__iexact=email) | Q(pk__in=verified.values("user")))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def export_account(email):
+    return [
+        {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "groups": list(user.groups.values_list("name", flat=True)),
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in user.emailaddress_set.order_by("pk")
+            ],
+            "social_accounts": [
+                {
+                    "provider": s.provider,
+                    "uid": s.uid,
+                    "date_joined": s.date_joined.isoformat(),
+                    "last_login": s.last_login.isoformat(),
+                    "extra_data": s.extra_data,
+                }
+                for s in user.socialaccount_set.order_by("pk")
+            ],
+        }
+        for user in accounts_of(email)
+    ]
+
+
+def erase_account(email):
+    result = Erasure()
+    for user in accounts_of(email):
+        if user.is_staff or user.is_superuser:
+            result.retained += 1
+            result.messages.append(
+                f"The staff account “{user.get_username()}” was kept; delete it in the admin "
+                "if that is intended."
+            )
+            continue
+        delete_account(user, keep_comments=True)
+        result.erased += 1
+    return result
