@@ -1,8 +1,19 @@
+from functools import cache
+
+from crispy_forms.utils import render_crispy_form
 from django import template
+from django.utils.safestring import mark_safe
 
 from comments.forms import FollowForm
 
 register = template.Library()
+
+
+@cache
+def empty_fields():
+    """The fields of an empty follow form: the same on every page, so rendered once per process
+    (crispy's templates cost about a millisecond a page)."""
+    return mark_safe(render_crispy_form(FollowForm()))
 
 
 @register.inclusion_tag("comments/subscriptions/follow_form.html", takes_context=True)
@@ -13,7 +24,7 @@ def follow_form(context):
     if context.get("hide_follow_form"):
         request = None
     return {
-        "form": FollowForm() if request is not None else None,
+        "fields": empty_fields() if request is not None else None,
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
