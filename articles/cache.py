@@ -20,16 +20,20 @@ the markup are part of the cache key, so a deploy never serves the previous rele
 Each process also keeps the last few pages it served (``LOCAL_PAGES``), so that a hit costs
 one small read of the version from the shared cache instead of the whole page.
 
-Conditional requests. The ETag covers the page's version and the reader's CSRF cookie (the
-token in the page a browser keeps is only valid with that cookie), so ``If-None-Match`` gets a
-304 only when both still hold. Last-Modified is sent for information; ``If-Modified-Since`` on
-its own cannot tell whether the token in the reader's copy is still valid, and is not answered
-with a 304.
+Conditional requests. The ETag is ``W/"<page tag>-<reader tag>"``: the page tag covers the
+page's version (and the hour, see ``_finish``), the reader tag is the first characters of the
+reader's CSRF cookie (the token in the page a browser keeps is only valid with that cookie), so
+``If-None-Match`` gets a 304 only when both still hold. Last-Modified is sent for information;
+``If-Modified-Since`` on its own cannot tell whether the token in the reader's copy is still
+valid, and is not answered with a 304.
 
 Behind nginx (deploy/nginx.conf). With ``PAGE_CACHE_PROXY_SECONDS`` set, a plain request that
-nginx marks with ``X-Page-Cache: fill`` is answered with the placeholder left in and
-``X-Accel-Expires``: nginx keeps the page that long and puts each reader's CSRF cookie (or the
-new one it sets) where the placeholder is.
+nginx marks with ``X-Page-Cache: fill`` is answered with the placeholder left in,
+``X-Accel-Expires``, and no validators but ``X-Page-Tag`` and ``X-Page-Modified``: nginx keeps
+the page that long, puts each reader's CSRF cookie (or the new one it sets) where the
+placeholder is, and builds the same ETag from the page tag and that cookie (nginx cannot hash,
+hence a reader tag it can cut from the cookie). A browser's ``If-None-Match`` then goes past
+nginx to the app, which answers 304 from the page's version alone, without rendering.
 """
 
 import hashlib
@@ -59,6 +63,7 @@ CSRF_PLACEHOLDER = mark_safe("<!--csrf-token-->")
 CSRF = CSRF_PLACEHOLDER.encode()
 ETAG_PERIOD = 3600  # see _finish()
 PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain requests
+READER_TAG_LENGTH = 8  # characters of the reader's CSRF cookie in the ETag (deploy/nginx.conf)
 LOCAL_PAGES = 8  # pages each process keeps in its own memory (a page with 1000 comments: 1.5 MB)
 _local = OrderedDict()  # page key -> (version, parts, expires), the most recently used last
 _local_lock = threading.Lock()  # for threaded servers (runserver, gthread workers)
@@ -229,21 +234,25 @@ def _finish(request, response, parts, fills, key=None, version=None, state="hit"
     no validators."""
     held = set(parts[1::2])  # the placeholders this page holds
     values = {mark: fills[mark]().encode() for mark in held if mark != CSRF}
-    if (
-        key is not None
-        and settings.PAGE_CACHE_PROXY_SECONDS > 0
-        and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
-    ):
-        # nginx keeps this page and puts each reader's token where the placeholders are.
-        response = _with_content(response, b"".join(values.get(part, part) for part in parts))
-        response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
-        return _cache_headers(response, state)
-
     # The ETag covers the page, the reader's CSRF cookie when the page holds their token, and
     # the hour when it holds other values made for each response (the form's timestamp: a
     # copy kept by a browser is then never more than an hour old).
     needs_token = CSRF in held
     period = int(time.time() // ETAG_PERIOD) if values else ""
+    if (
+        key is not None
+        and settings.PAGE_CACHE_PROXY_SECONDS > 0
+        and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
+    ):
+        # nginx keeps this page, puts each reader's token where the placeholders are, and
+        # makes the ETag _etag() would from the page tag and that token.
+        response = _with_content(response, b"".join(values.get(part, part) for part in parts))
+        response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
+        if CSRF in held:
+            response["X-Page-Tag"] = _page_tag(version, key, period)
+            response["X-Page-Modified"] = _modified(version)
+        return _cache_headers(response, state)
+
     if key is not None and request.META.get("HTTP_IF_NONE_MATCH"):
         secret = request.META.get("CSRF_COOKIE") if needs_token else ""
         etag = _etag(version, key, secret, period)
@@ -260,7 +269,7 @@ def _finish(request, response, parts, fills, key=None, version=None, state="hit"
     if key is not None:
         secret = request.META["CSRF_COOKIE"] if needs_token else ""
         response["ETag"] = _etag(version, key, secret, period)
-        response["Last-Modified"] = http_date(float(version.split("-")[0]))
+        response["Last-Modified"] = _modified(version)
     return _cache_headers(response, state)
 
 
@@ -279,9 +288,19 @@ def _cache_headers(response, state):
     return response
 
 
+def _page_tag(version, key, period):
+    return hashlib.blake2b(f"{version}|{key}|{period}".encode(), digest_size=12).hexdigest()
+
+
 def _etag(version, key, secret, period):
-    digest = hashlib.blake2b(f"{version}|{key}|{secret}|{period}".encode(), digest_size=12)
-    return f'W/"{digest.hexdigest()}"'
+    """The page's ETag for a reader whose CSRF cookie is ``secret`` ("" when the page holds no
+    token). deploy/nginx.conf builds the same one; change both together."""
+    page = _page_tag(version, key, period)
+    return f'W/"{page}-{secret[:READER_TAG_LENGTH]}"' if secret else f'W/"{page}"'
+
+
+def _modified(version):
+    return http_date(float(version.split("-")[0]))
 
 
 def _matches(etag, header):

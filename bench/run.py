@@ -121,10 +121,13 @@ def main():
 
 
 def ensure_tools():
+    # Debian's packages are named after the commands
     missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)]
+    if not has_brotli():
+        missing += ["libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
     if not missing:
         return
-    packages = " ".join(missing)  # Debian's packages are named after the commands
+    packages = " ".join(missing)
     if os.geteuid() != 0:
         sys.exit(
             f"make bench needs {' and '.join(missing)}: sudo apt-get install -y {packages}\n"
@@ -319,7 +322,13 @@ SITE_LINES = {
     "listen 80;": "listen 127.0.0.1:{nginx};",
     "server_name blog.example;": "server_name 127.0.0.1;",
     "alias /srv/natoblog/staticfiles/;": "alias {work}/staticfiles/;",
+    "include /etc/nginx/snippets/natoblog-brotli*.conf;": "include {work}/nginx/brotli*.conf;",
 }
+# Debian's brotli modules for nginx: loaded, and deploy/nginx-brotli.conf included, when found.
+BROTLI_MODULES = [
+    Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"),
+    Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
+]
 
 
 def site_config(ports, work):
@@ -336,6 +345,7 @@ def site_config(ports, work):
 
 
 MAIN_CONFIG = """\
+{modules}
 worker_processes {workers};
 daemon off;
 pid {work}/nginx/nginx.pid;
@@ -364,6 +374,10 @@ http {{
 """
 
 
+def has_brotli():
+    return all(module.exists() for module in BROTLI_MODULES)
+
+
 @contextmanager
 def nginx(work, ports):
     base = work / "nginx"
@@ -371,8 +385,14 @@ def nginx(work, ports):
         (base / name).mkdir(parents=True)
     (work / "html").mkdir()
     (base / "site.conf").write_text(site_config(ports, work))
+    modules = ""
+    if has_brotli():
+        modules = "".join(f"load_module {module};\n" for module in BROTLI_MODULES)
+        shutil.copy(ROOT / "deploy" / "nginx-brotli.conf", base / "brotli.conf")
     config = base / "nginx.conf"
-    config.write_text(MAIN_CONFIG.format(work=work, workers=os.cpu_count() or 2, **ports))
+    config.write_text(
+        MAIN_CONFIG.format(work=work, workers=os.cpu_count() or 2, modules=modules, **ports)
+    )
     if os.geteuid() == 0:  # the workers run as nobody: give them their directories
         import pwd
 

@@ -63,6 +63,7 @@ def test_nginx_sets_the_csrf_cookie_as_django_would():
     assert f"Max-Age={settings.CSRF_COOKIE_AGE};" in cookie
     assert f"SameSite={settings.CSRF_COOKIE_SAMESITE}" in cookie
     assert f"Path={settings.CSRF_COOKIE_PATH};" in cookie
+    assert ("; HttpOnly;" in cookie) == settings.CSRF_COOKIE_HTTPONLY
 
 
 def test_the_benchmark_rewrites_every_site_line_and_only_those(tmp_path):
