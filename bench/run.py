@@ -9,7 +9,9 @@ and runs wrk against:
   uncached       the page rendered for each request (a query string keeps it out of the caches)
   cached/app     the page from the app's page cache, gunicorn alone (no nginx)
   cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
-  ... gzip       the same, asking for gzip as browsers do (nginx compresses each response)
+  ... gzip       the same, asking for gzip (nginx compresses each response)
+  ... br         the same, asking for gzip or brotli as browsers do (deploy/nginx-brotli.conf)
+  revisit        a repeat visit through nginx: If-None-Match, answered 304 by the app
   post           comments posted (one connection, 10 a second) while cached/nginx is under load
 
 It prints one table (requests/s: median of the rounds; latency p50/p99 of the median round;
@@ -20,6 +22,7 @@ Everything listens on 127.0.0.1 only and is stopped at the end; wrk runs are bou
 """
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -591,6 +594,9 @@ def measure(size, per_page, django, ports, work, args):
         "cached_nginx": (proxy + PAGE, ()),
         "cached_nginx_gzip": (proxy + PAGE, gzip),
     }
+    if has_brotli():
+        targets["cached_nginx_br"] = (proxy + PAGE, ("Accept-Encoding: gzip, deflate, br",))
+    targets["revisit"] = (proxy + PAGE, revisit_headers(ports))
     for url, headers in targets.values():  # every worker warm: templates, connections
         wrk(url, args, duration=2, headers=headers)
     runs = {name: [] for name in targets}
@@ -623,6 +629,20 @@ def measure(size, per_page, django, ports, work, args):
             loads["uncached"]["rps"] / XTD_RPS[size], 1
         )
     return result
+
+
+def revisit_headers(ports):
+    """A reader's cookie and the ETag nginx gave them with the page: the headers of their next
+    visit, which must get a 304."""
+    cookie = f"csrftoken={secrets.token_hex(16)}"
+    _, headers = fetch(f"http://127.0.0.1:{ports['nginx']}{PAGE}", {"Cookie": cookie})
+    connection = http.client.HTTPConnection("127.0.0.1", ports["nginx"], timeout=30)
+    connection.request("GET", PAGE, headers={"Cookie": cookie, "If-None-Match": headers["ETag"]})
+    status = connection.getresponse().status
+    connection.close()
+    if status != 304:
+        sys.exit(f"a repeat visit through nginx got {status}, not 304")
+    return (f"Cookie: {cookie}", f"If-None-Match: {headers['ETag']}")
 
 
 POST_SCRIPT = """\
@@ -701,8 +721,9 @@ def table(report):
         "",
         "| comments | HTML bytes | queries uncached / cached | render ms | static (nginx file) "
         "| uncached | cached, gunicorn alone | cached, nginx in front (deploy/) "
-        "| the same, gzip | post under load p50 / p99 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| the same, gzip | the same, brotli | repeat visit (304) "
+        "| post under load p50 / p99 ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
         paged = r["comments_per_page"] < r["comments"]
@@ -712,6 +733,7 @@ def table(report):
             f"| {r['queries']['uncached']} / {r['queries']['cached']} | {r['render_ms']:g} "
             f"| {cell(r, 'static')} | {cell(r, 'uncached')} | {cell(r, 'cached_app')} "
             f"| {cell(r, 'cached_nginx')} | {cell(r, 'cached_nginx_gzip')} "
+            f"| {cell(r, 'cached_nginx_br')} | {cell(r, 'revisit')} "
             f"| {r['post']['p50_ms']:g} / {r['post']['p99_ms']:g} |"
         )
     xtd = [
@@ -728,6 +750,8 @@ def table(report):
 
 
 def cell(result, name):
+    if name not in result["load"]:
+        return "n/a"
     load, ratio = result["load"][name], result["ratios_to_static"]
     text = f"{load['rps']:,.0f} ({load['p50_ms']:g} / {load['p99_ms']:g})"
     return text + (f" = {ratio[name]:.2f}" if name in ratio else "")

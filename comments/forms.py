@@ -13,7 +13,7 @@ REMEMBER_LABEL = "Save my name, email, and website in this browser for the next 
 # its timestamp goes; each response gets a fresh one: SHARED_FORM_VALUES, given to the cache.
 TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
 SHARED_FORM_VALUES = {TIMESTAMP_PLACEHOLDER: form_token}
-_shared_blank_form_html = {}  # form class -> the markup of its blank form, shared
+_blank_form_html = {}  # (form class, anonymous) -> the markup of its blank form
 
 
 HONEYPOT_LABEL = "Leave this field empty if you are a person (it catches spam robots)."
@@ -145,16 +145,26 @@ class CommentForm(forms.ModelForm):
         return helper
 
     def render_fields(self):
-        """The fields as crispy lays them out (the template owns <form> and the token). The
-        blank form shared by every anonymous reader is always the same (its timestamp is a
-        placeholder): its markup is kept per process."""
-        blank = self.shared and not self.is_bound and not self.initial and self.user is None
-        if blank and type(self) in _shared_blank_form_html:
-            return _shared_blank_form_html[type(self)]
-        html = render_crispy_form(self, helper=self.helper)
-        if blank:
-            _shared_blank_form_html[type(self)] = html
-        return html
+        """The fields as crispy lays them out (the template owns <form> and the token).
+
+        A blank form (unbound, nothing filled in) is the same for every anonymous reader, and
+        for every logged-in one, but for its timestamp: its markup is kept per process with the
+        timestamp placeholder in it, which a form that is not shared gets filled here. (crispy's
+        templates cost more than the rest of the page: about 10 ms.)"""
+        if self.is_bound or self.initial:
+            return render_crispy_form(self, helper=self.helper)
+        key = (type(self), self.user is None)
+        html = _blank_form_html.get(key)
+        if html is None:
+            timestamp = self.fields["timestamp"].widget
+            timestamp.shared = True
+            try:
+                html = _blank_form_html[key] = render_crispy_form(self, helper=self.helper)
+            finally:
+                timestamp.shared = self.shared
+        if self.shared:
+            return html
+        return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, form_token(), 1))
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -146,3 +146,28 @@ def test_the_fields_are_what_crispy_renders(essay, kind, django_user_model):
         form.is_valid()
         crispy = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
         assert form.render_fields() == crispy.render({"form": form})
+
+
+def test_the_blank_form_is_kept_per_process_with_a_fresh_timestamp_each_time(
+    essay, monkeypatch, django_user_model
+):
+    """comments/forms.py keeps the markup of blank forms; each rendering still gets its own
+    signed timestamp, and anonymous and logged-in commenters their own fields."""
+    from comments import forms, spam
+
+    monkeypatch.setattr(forms, "_blank_form_html", {})
+    user = django_user_model.objects.create_user("lee", "lee@example.com", "x")
+    clock = iter(range(1_800_000_000, 1_800_000_100, 10))
+    monkeypatch.setattr(spam, "now", lambda: next(clock))
+    stamps = []
+    for who in (None, user, None, user):
+        html = forms.CommentForm(article=essay, user=who).render_fields()
+        assert ('name="author_name"' in html) is (who is None)
+        assert forms.TIMESTAMP_PLACEHOLDER not in html
+        stamps.append(field_value(html, "timestamp"))
+    assert len(set(stamps)) == 4
+    assert len(forms._blank_form_html) == 2  # one markup for each kind of commenter
+    monkeypatch.setattr(spam, "now", lambda: 1_800_000_100)
+    assert [spam.token_age(stamp) for stamp in stamps] == [100, 90, 80, 70]
+    shared = forms.CommentForm(article=essay, shared=True).render_fields()
+    assert field_value(shared, "timestamp") == forms.TIMESTAMP_PLACEHOLDER
