@@ -88,6 +88,23 @@ def test_every_reader_gets_their_own_token_and_can_post(url, essay, post_comment
     assert post_comment(essay, using=carol, body="Carol's.", **fields).status_code == 403
 
 
+@pytest.mark.parametrize("where", ["body", "author_name", "author_url", "article"])
+def test_a_visitor_cannot_write_the_placeholder_into_the_page(url, essay, where):
+    """Only the app puts CSRF_PLACEHOLDER into a page: what a visitor writes is escaped, so
+    nginx and the app never put a reader's token into it."""
+    mark = CSRF_PLACEHOLDER
+    value = f"https://example.org/{mark}" if where == "author_url" else mark
+    if where == "article":  # Markdown from the staff, sanitised
+        essay.body += f"\n\n{mark} [a]({mark}) <a title='{mark}' href='/{mark}'>b</a>"
+        essay.save()
+    else:
+        CommentFactory(article=essay, status=Comment.Status.APPROVED, **{where: value})
+    page = Client().get(url).content.decode()
+    assert CSRF_PLACEHOLDER not in page
+    assert len(set(TOKEN.findall(page))) == 1
+    assert page.count(token_of(Client().get(url))) == 0  # another reader's token: nowhere
+
+
 def hidden_fields(page):
     """The form's token and timestamp, as the page gave them."""
     html = page.content.decode()
