@@ -188,3 +188,26 @@ def test_pages_that_do_not_exist_are_404(client, essay, settings):
     for number in (0, 3, 99):
         page = f"/articles/the-future-of-nato/comment-page-{number}/"
         assert client.get(page).status_code == 404
+
+
+def test_display_rows_read_times_as_django_does(essay, settings):
+    """comments.threads.display_rows reads the time as text (faster): the rows must be the
+    ones Django's own reading gives, to the microsecond and in UTC, whatever the site's zone."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from comments.threads import DISPLAY_FIELDS, Row, display_rows
+
+    settings.TIME_ZONE = "Europe/Brussels"
+    times = [
+        datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC),  # before the clocks change
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # no microseconds
+        datetime(2026, 7, 1, 23, 30, 0, 5, tzinfo=timezone(timedelta(hours=-5))),
+    ]
+    for when in times:
+        comment = CommentFactory(article=essay, status=Comment.Status.APPROVED)
+        Comment.objects.filter(pk=comment.pk).update(created_at=when)
+    comments = Comment.objects.filter(article=essay).order_by("created_at", "pk")
+    rows = display_rows(comments)
+    assert rows == [Row._make(row) for row in comments.values_list(*DISPLAY_FIELDS)]
+    assert [row.created_at for row in rows] == times
+    assert all(row.created_at.utcoffset() == timedelta(0) for row in rows)
