@@ -129,11 +129,14 @@ def test_reply_to_a_comment_that_is_gone_keeps_the_text(post_comment, essay):
 
 
 @pytest.mark.parametrize("kind", ["blank", "errors", "logged-in", "remembered"])
-def test_the_fields_are_what_crispy_renders(essay, kind, django_user_model):
+def test_the_fields_are_what_crispy_renders(essay, kind, django_user_model, monkeypatch):
     """render_fields() (the blank form's markup is kept per process) is crispy's markup."""
     from django.template import engines
 
+    from comments import spam
     from comments.forms import CommentForm
+
+    monkeypatch.setattr(spam, "now", lambda: 1_800_000_000)  # the same timestamp in both
 
     user = django_user_model(username="olga") if kind == "logged-in" else None
     for _ in range(2):  # the second time from what the process kept, if anything
