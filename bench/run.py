@@ -253,13 +253,15 @@ def throwaway_cache():
         client.close()
 
 
+def environment_without(*prefixes):
+    """This process's environment, but for the variables whose names start with ``prefixes``
+    (settings the benchmark sets itself)."""
+    return {key: value for key, value in os.environ.items() if not key.startswith(prefixes)}
+
+
 def app_environment(work, database, cache, workers):
     """Production settings, as the README's deployment section has them, on loopback."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PAGE_CACHE", "COMMENTS_"))
-    }
+    env = environment_without("DJANGO_", "DATABASE_", "REDIS_", "PAGE_CACHE", "COMMENTS_")
     env.update(
         DJANGO_SETTINGS_MODULE="natoblog.settings",
         DJANGO_DEBUG="0",
@@ -792,11 +794,7 @@ def xtd_site(work):
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, "-r", str(XTD / "requirements.txt")], check=True)
     with throwaway_database(work) as database:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "XTD_", "VIRTUAL_ENV", "PYTHON"))
-        }
+        env = environment_without("DJANGO_", "DATABASE_", "XTD_", "VIRTUAL_ENV", "PYTHON")
         env.update(
             DJANGO_SETTINGS_MODULE="xtdbench.settings",
             XTD_SECRET_KEY=secrets.token_urlsafe(60),
