@@ -95,24 +95,25 @@ def proxy(live_server, settings, essay):
 
 
 @pytest.fixture
-def page(essay):
+def essay_url(essay):
+    """(Not "page": pytest-playwright has a fixture of that name.)"""
     return essay.get_absolute_url()
 
 
-def cached_page(reader, page):
+def cached_page(reader, essay_url):
     """The page as nginx serves it from its micro-cache (asked until it does)."""
     deadline = time.monotonic() + 10
     while True:
-        response = reader.get(page)
+        response = reader.get(essay_url)
         assert response.status == 200
         if response.headers["X-Proxy-Cache"] == "HIT" or time.monotonic() > deadline:
             return response
         time.sleep(0.1)
 
 
-def test_each_reader_of_the_micro_cached_page_has_their_own_token_and_etag(proxy, page):
+def test_each_reader_of_the_micro_cached_page_has_their_own_token_and_etag(proxy, essay_url):
     ann, bob = Reader(proxy), Reader(proxy)
-    first, second = cached_page(ann, page), cached_page(bob, page)
+    first, second = cached_page(ann, essay_url), cached_page(bob, essay_url)
     assert second.headers["X-Proxy-Cache"] == "HIT"
     tokens = {reader: set(TOKEN.findall(r.text)) for reader, r in ((ann, first), (bob, second))}
     # every form on the page carries the reader's own token, the secret of their cookie
@@ -129,10 +130,10 @@ def test_each_reader_of_the_micro_cached_page_has_their_own_token_and_etag(proxy
     assert first.headers["ETag"] != second.headers["ETag"]
 
 
-def test_a_repeat_visit_gets_a_304_without_the_page_being_rendered(proxy, page):
+def test_a_repeat_visit_gets_a_304_without_the_page_being_rendered(proxy, essay_url):
     reader = Reader(proxy)
-    etag = cached_page(reader, page).headers["ETag"]
-    again = reader.get(page, If_None_Match=etag)
+    etag = cached_page(reader, essay_url).headers["ETag"]
+    again = reader.get(essay_url, If_None_Match=etag)
     assert again.status == 304
     assert again.text == ""
     assert again.headers["ETag"] == etag
@@ -140,17 +141,17 @@ def test_a_repeat_visit_gets_a_304_without_the_page_being_rendered(proxy, page):
     assert again.headers["X-Page-Cache"] == "hit"  # ... from its page cache, not rendered
     # what the app answers itself keeps the app's validators (an empty add_header in nginx
     # would have removed them)
-    personal = reader.get(page, If_None_Match='W/"something-else"')
+    personal = reader.get(essay_url, If_None_Match='W/"something-else"')
     assert personal.status == 200
     assert personal.headers["ETag"] == etag
 
 
-def test_the_copy_is_not_reused_with_another_cookie(proxy, page):
+def test_the_copy_is_not_reused_with_another_cookie(proxy, essay_url):
     reader = Reader(proxy)
-    etag = cached_page(reader, page).headers["ETag"]
+    etag = cached_page(reader, essay_url).headers["ETag"]
     old_token = reader.cookies["csrftoken"]
     reader.cookies["csrftoken"] = "N" * 32  # the reader's cookie changed (expired, cleared)
-    again = reader.get(page, If_None_Match=etag)
+    again = reader.get(essay_url, If_None_Match=etag)
     assert again.status == 200
     tokens = set(TOKEN.findall(again.text))  # from the app: masked, each matches the cookie
     assert tokens
@@ -159,9 +160,9 @@ def test_the_copy_is_not_reused_with_another_cookie(proxy, page):
     assert again.headers["ETag"].endswith('-NNNNNNNN"')
 
 
-def test_a_page_that_changed_is_sent_again(proxy, page, essay):
+def test_a_page_that_changed_is_sent_again(proxy, essay_url, essay):
     reader = Reader(proxy)
-    etag = cached_page(reader, page).headers["ETag"]
+    etag = cached_page(reader, essay_url).headers["ETag"]
     Comment(
         article=essay,
         author_name="Nia",
@@ -169,19 +170,19 @@ def test_a_page_that_changed_is_sent_again(proxy, page, essay):
         body="A new approved comment.",
         status=Comment.Status.APPROVED,
     ).save(moderate=False)
-    again = reader.get(page, If_None_Match=etag)
+    again = reader.get(essay_url, If_None_Match=etag)
     assert again.status == 200
     assert "A new approved comment." in again.text
     assert again.headers["ETag"] != etag
 
 
-def test_a_comment_posts_from_the_micro_cached_page(proxy, page, essay, settings):
+def test_a_comment_posts_from_the_micro_cached_page(proxy, essay_url, essay, settings):
     # nginx passes the host without the port (the site listens on 80 or 443, this test's
     # nginx on another port): the origin the browser sends names that port.
     settings.CSRF_TRUSTED_ORIGINS = [f"http://127.0.0.1:{proxy}"]
     settings.COMMENTS_MIN_SECONDS = 0  # the reader types at once (the timestamp is the page's)
     reader = Reader(proxy)
-    response = cached_page(reader, page)
+    response = cached_page(reader, essay_url)
     body = urlencode(
         comment_data(
             body="Posted through nginx.",
@@ -198,20 +199,20 @@ def test_a_comment_posts_from_the_micro_cached_page(proxy, page, essay, settings
     mine = reader.get(urlsplit(posted.headers["Location"]).path)
     assert mine.headers["X-Proxy-Cache"] == "BYPASS"
     assert "Posted through nginx." in mine.text
-    assert "Posted through nginx." not in cached_page(Reader(proxy), page).text
+    assert "Posted through nginx." not in cached_page(Reader(proxy), essay_url).text
 
 
 @pytest.mark.parametrize(
     ("accept", "encoding"),
     [("gzip", "gzip"), ("gzip, deflate, br", "br"), ("br", "br"), ("identity", None)],
 )
-def test_pages_are_compressed_for_each_reader(proxy, page, accept, encoding):
+def test_pages_are_compressed_for_each_reader(proxy, essay_url, accept, encoding):
     if encoding == "br" and not has_brotli():
         missing = "Debian's libnginx-mod-http-brotli-filter and -static are not installed"
         pytest.fail(missing) if REQUIRE else pytest.skip(missing)
     reader = Reader(proxy)
-    cached_page(reader, page)
-    response = reader.request("GET", page, {"Accept-Encoding": accept})
+    cached_page(reader, essay_url)
+    response = reader.request("GET", essay_url, {"Accept-Encoding": accept})
     assert response.headers.get("Content-Encoding") == encoding
     assert "Accept-Encoding" in response.headers["Vary"]
     body = response.raw_body
