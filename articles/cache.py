@@ -251,7 +251,7 @@ def _finish(request, response, parts, fills, key=None, version=None, state="hit"
         # makes the ETag _etag() would from the page tag and that token.
         response = _with_content(response, b"".join(values.get(part, part) for part in parts))
         response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
-        if CSRF in held:
+        if needs_token:
             response["X-Page-Tag"] = _page_tag(version, key, period)
             response["X-Page-Modified"] = _modified(version)
         return _cache_headers(response, state)
