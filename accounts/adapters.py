@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseRedirect
 
-from comments.delivery import queue_message
-from comments.models import OutgoingMail
+from mail.delivery import queue_message
+from mail.models import OutgoingMail
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -6,8 +6,22 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from comments import privacy as personal_data
+        import privacy
 
-        from . import privacy, signals  # noqa: F401 (connects the receivers)
+        from . import signals  # noqa: F401 (connects the receivers)
+        from .privacy import (
+            erase_account,
+            erase_login_attempts,
+            export_account,
+            export_login_attempts,
+        )
 
-        personal_data.register("account", "Account", privacy.export_account, privacy.erase_account)
+        privacy.register(
+            "login_attempts",
+            "Failed log-in attempts",
+            export_login_attempts,
+            erase_login_attempts,
+            order=20,
+        )
+        # last: the other erasers find data through the account
+        privacy.register("account", "Account", export_account, erase_account, order=100)

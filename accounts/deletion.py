@@ -9,17 +9,18 @@ the thread shows "This comment was removed." where it stood.
 """
 
 from django.db import transaction
-from django.utils import timezone
 
-from comments.models import Comment, Subscription, email_hash
-from comments.privacy import ANONYMISED as PERSONAL_DATA_CLEARED
+from comments import actions
+from comments.models import Comment
+from natoblog.addresses import email_hash
+from subscriptions.models import Subscription
 
-ANONYMOUS = PERSONAL_DATA_CLEARED["author_name"]
+ANONYMOUS = actions.ANONYMISED["author_name"]
 REMOVED_REASON = "Removed: its author deleted their account"
 
 
 def anonymise_comments(comments):
-    return comments.update(**PERSONAL_DATA_CLEARED)
+    return comments.update(**actions.ANONYMISED)
 
 
 def remove_comments(comments):
@@ -28,14 +29,11 @@ def remove_comments(comments):
     emptied = deleted = 0
     for comment in comments.order_by("-depth", "-created_at", "-pk"):
         if Comment.objects.filter(parent=comment).exists():
-            Comment.objects.filter(pk=comment.pk).update(
-                **PERSONAL_DATA_CLEARED,
-                body="",
-                body_html="",
+            actions.empty(
+                [comment],
+                author_name=ANONYMOUS,
                 status=Comment.Status.TRASH,
-                status_before_removal="",
-                moderation_reason=REMOVED_REASON,
-                updated_at=timezone.now(),
+                reason=REMOVED_REASON,
             )
             emptied += 1
         else:

@@ -1,20 +1,21 @@
-"""What an account holds for an e-mail address, for comments.privacy's export and erasure:
-the user, its e-mail addresses and its social accounts. Erasing deletes a reader's account as
-"Delete my account" does (its comments are anonymised first by the comments eraser); a staff
-account is kept, with a message."""
+"""What an account holds for an e-mail address, for privacy's export and erasure: the user, its
+e-mail addresses and its social accounts, and the failed log-ins django-axes recorded. Erasing
+deletes a reader's account as "Delete my account" does (its comments are anonymised first by
+the comments eraser); a staff account is kept, with a message."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from comments.privacy import Erasure, normalise
+from natoblog.addresses import normalise_email
+from privacy import Erasure, users_with_email
 
 from .deletion import delete_account
 
 
 def accounts_of(email):
     """Accounts whose address this is: their own, or one they verified."""
-    email = normalise(email)
+    email = normalise_email(email)
     verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
     return (
         get_user_model()
@@ -68,3 +69,29 @@ def erase_account(email):
         delete_account(user, keep_comments=True)
         result.erased += 1
     return result
+
+
+def login_attempts_of(email):
+    from axes.models import AccessAttempt
+
+    usernames = [email, *users_with_email(email).values_list("username", flat=True)]
+    return AccessAttempt.objects.filter(username__in=usernames)
+
+
+def export_login_attempts(email):
+    return [
+        {
+            "username": a.username,
+            "ip_address": a.ip_address,
+            "user_agent": a.user_agent,
+            "path": a.path_info,
+            "failures": a.failures_since_start,
+            "attempt_time": a.attempt_time.isoformat(),
+        }
+        for a in login_attempts_of(email).order_by("attempt_time")
+    ]
+
+
+def erase_login_attempts(email):
+    count, _ = login_attempts_of(email).delete()
+    return Erasure(erased=count)

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from comments.models import email_hash
-from comments.subscriptions import manage_path
+from natoblog.addresses import email_hash
+from subscriptions.optin import manage_path
 
 from .deletion import delete_account, subscriptions_of
 from .forms import DeleteAccountForm

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .cache import invalidate_slugs
+from .pages import slugs_changed
 from .rendering import render_markdown
 
 
@@ -25,7 +25,7 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        invalidate_slugs(self.articles.values_list("slug", flat=True))  # the author box
+        slugs_changed(self.articles.values_list("slug", flat=True))  # the author box
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -36,17 +36,17 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    # Bulk changes refresh the cached pages (articles/cache.py), as Article.save() does.
+    # Bulk changes refresh the cached pages (articles/pages.py), as Article.save() does.
     def update(self, **kwargs):
         slugs = list(self.values_list("slug", flat=True))
         rows = super().update(**kwargs)
-        invalidate_slugs([*slugs, kwargs.get("slug")] if "slug" in kwargs else slugs)
+        slugs_changed([*slugs, kwargs.get("slug")] if "slug" in kwargs else slugs)
         return rows
 
     def delete(self):
         slugs = list(self.values_list("slug", flat=True))
         deleted = super().delete()
-        invalidate_slugs(slugs)
+        slugs_changed(slugs)
         return deleted
 
 
@@ -96,14 +96,14 @@ class Article(models.Model):
         if not self._state.adding:  # the page at the old address too, if the slug changes
             slugs.update(Article.objects.filter(pk=self.pk).values_list("slug", flat=True))
         super().save(*args, **kwargs)
-        invalidate_slugs(slugs)
+        slugs_changed(slugs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
-        invalidate_slugs([self.slug])
+        slugs_changed([self.slug])
         return deleted
 
     @property

@@ -1,13 +1,12 @@
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
-from comments.forms import SHARED_FORM_VALUES
-from comments.models import comments_close_at
-from comments.views import comment_section, with_comment_list
+from pagecache import cache as page_cache
 
-from . import cache as page_cache
 from .models import Article, Author
+
+TEMPLATE = "articles/article_detail.html"  # shows its comments with {% comment_section %}
 
 
 class ArticleListView(ListView):
@@ -20,7 +19,7 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
+    template_name = TEMPLATE
     context_object_name = "article"
 
     def get_queryset(self):
@@ -30,13 +29,12 @@ class ArticleDetailView(DetailView):
         return articles.published()
 
     def get(self, request, *args, **kwargs):
-        """Anonymous readers share one cached page (articles/cache.py); others get theirs."""
+        """Anonymous readers share one cached page (pagecache); others get theirs."""
         if page_cache.is_plain(request):
             return page_cache.serve(
                 request,
-                kwargs["slug"],
+                kwargs["slug"],  # the article's pages are the group named by its slug
                 lambda: super(ArticleDetailView, self).get(request, *args, **kwargs),
-                fresh=SHARED_FORM_VALUES,
             )
         response = super().get(request, *args, **kwargs)
         patch_cache_control(response, private=True, no_cache=True)
@@ -45,21 +43,26 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_published
-        shared = page_cache.is_plain(self.request)  # the page every anonymous reader gets
-        cpage = self.kwargs.get("cpage", 1)
-        context.update(comment_section(self.request, self.object, cpage, shared=shared))
-        if shared:
+        context["comment_page_number"] = self.kwargs.get("cpage", 1)
+        if page_cache.is_plain(self.request):  # the page every anonymous reader gets
+            context["shared_page"] = True
             context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # each reader's, per response
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        response.add_post_render_callback(lambda response: with_comment_list(response, context))
         if context["is_preview"]:
             add_never_cache_headers(response)
-        elif context["comments_open"]:
-            response.page_cache_until = comments_close_at(self.object)  # the form goes then
         return response
+
+
+def render_article(request, article, context=None, status=200):
+    """The page of a published article, rendered for this request with extra ``context``: how
+    another app answers with the article's page (the comment form sent back with its errors)."""
+    context = {"article": article, "object": article, "is_preview": False, **(context or {})}
+    response = render(request, TEMPLATE, context, status=status)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 class AuthorDetailView(ListView):

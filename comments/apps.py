@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
@@ -11,8 +11,8 @@ MODERATOR_PERMISSIONS = [
     ("comments", "delete_flag"),
     ("comments", "view_discussionsettings"),
     ("comments", "change_discussionsettings"),
-    ("comments", "view_outgoingmail"),
-    ("comments", "change_outgoingmail"),  # "Retry now" on mail that failed
+    ("mail", "view_outgoingmail"),
+    ("mail", "change_outgoingmail"),  # "Retry now" on mail that failed
     ("articles", "view_article"),
     ("articles", "view_author"),
 ]
@@ -37,13 +37,25 @@ def ensure_defaults(using="default", **kwargs):
 
 
 class CommentsConfig(AppConfig):
+    """The discussion under each article: comments, the form, moderation, spam defences,
+    threads, the moderation queue in the admin."""
+
     name = "comments"
     verbose_name = "Comments"
 
     def ready(self):
-        from . import mail_admin  # noqa: F401  (outgoing mail and subscriptions in the admin)
-        from .notifications import article_saved
+        import privacy
+        from pagecache import cache as page_cache
+
+        from . import signals  # noqa: F401 (connects the receivers that refresh pages)
+        from .conf import MARKUP_SETTINGS
+        from .forms import TIMESTAMP_PLACEHOLDER
+        from .privacy import erase_comments, export_comments
+        from .spam import form_token
 
         post_migrate.connect(ensure_defaults, sender=self)
-        # A newly published article is mailed to the blog's subscribers (once).
-        post_save.connect(article_saved, sender="articles.Article", dispatch_uid="announce")
+        # The article pages every anonymous reader shares hold the comment form: each
+        # response gets its own signed timestamp there.
+        page_cache.register_placeholder(TIMESTAMP_PLACEHOLDER, form_token)
+        page_cache.register_markup_settings(*MARKUP_SETTINGS)
+        privacy.register("comments", "Comments", export_comments, erase_comments, order=0)

@@ -9,10 +9,9 @@ from .models import Comment
 from .spam import form_token
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
-# A form rendered for every anonymous reader (a page kept by articles.cache) holds this where
-# its timestamp goes; each response gets a fresh one: SHARED_FORM_VALUES, given to the cache.
+# A form rendered for every anonymous reader (a page kept by pagecache) holds this where its
+# timestamp goes; each response gets a fresh one (registered with pagecache in CommentsConfig).
 TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
-SHARED_FORM_VALUES = {TIMESTAMP_PLACEHOLDER: form_token}
 _blank_form_html = {}  # (form class, anonymous) -> the markup of its blank form
 
 
@@ -223,26 +222,3 @@ class ReportForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("comment", "reason")
-
-
-class FollowForm(forms.Form):
-    """ "Follow this blog": new posts by e-mail, for readers who do not comment."""
-
-    email = forms.EmailField(
-        label="Email",
-        max_length=254,
-        help_text="We will send a link to confirm. Address never made public.",
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, like name@example.com.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "follow")
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template owns <form>, its action and the CSRF token
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("email"))

@@ -1,4 +1,3 @@
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,9 +5,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import invalidate_article
 from articles.models import Article
+from articles.pages import article_changed
+from natoblog.addresses import email_hash
 
+from .conf import settings as conf
 from .rendering import render_comment
 
 
@@ -20,13 +21,15 @@ def website(url):
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def email_hash(email):
-    """SHA-256 of the normalised address: Gravatar's key, and a way to group an author's
-    comments without showing the address."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
 class CommentQuerySet(models.QuerySet):
+    def create(self, **kwargs):
+        """A comment created through the ORM takes the same path as one from the form: the
+        moderation decision sets its status (comments.actions.post). For a comment whose
+        status is already decided, use comments.actions.add_moderated."""
+        from .actions import post
+
+        return post(self.model(**kwargs))
+
     def approved(self):
         """What readers see."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -40,20 +43,19 @@ class CommentQuerySet(models.QuerySet):
     def trash(self):
         return self.filter(status=Comment.Status.TRASH)
 
-    # Bulk changes (moderation actions, imports) refresh the pages of the articles concerned,
-    # as Comment.save() and delete() do.
+    # Bulk changes refresh the pages of the articles concerned, as saving and deleting one
+    # comment does (comments/signals.py). A status changes only through comments.actions.
     def update(self, **kwargs):
+        if "status" in kwargs:
+            raise TypeError(
+                "A comment's status changes through comments.actions.change_status(), which "
+                "tells the other apps; QuerySet.update(status=...) would tell no one."
+            )
         articles = self._article_ids()
         rows = super().update(**kwargs)
         moved_to = kwargs.get("article", kwargs.get("article_id"))
         self._invalidate({*articles, getattr(moved_to, "pk", moved_to)})
         return rows
-
-    def delete(self):
-        articles = self._article_ids()
-        deleted = super().delete()
-        self._invalidate(articles)
-        return deleted
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
@@ -70,8 +72,9 @@ class CommentQuerySet(models.QuerySet):
 
     @staticmethod
     def _invalidate(article_ids):
-        for article_id in article_ids - {None}:
-            invalidate_article(article_id)
+        article_ids = article_ids - {None}
+        if article_ids:
+            article_changed(*article_ids)
 
 
 class Comment(models.Model):
@@ -139,8 +142,11 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    # The status as last loaded or saved: save() compares it to tell a change of status.
-    _saved_status = None
+    # Set by comments.actions when it decides a status (a new comment's, or a change);
+    # save() refuses any other new comment or change of status, so that no path skips
+    # moderation or what follows a change (comments/signals.py).
+    decided = False
+    _loaded_status = None  # the status as loaded from the database
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -157,14 +163,25 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.article}: {self.excerpt}"
 
-    def save(self, *args, moderate=True, **kwargs):
-        """Render the body once, place the comment in its thread, and on creation let the
-        one moderation decision set its status (pass ``moderate=False`` only for data that
-        was already moderated, such as fixtures). A change of status (creation included) is
-        handed to ``notifications.comment_status_changed``, which queues the mail."""
+    def save(self, *args, **kwargs):
+        """Derive what is stored beside the input: the body rendered once, the address's hash,
+        and the comment's place in its thread (a reply to the deepest level attaches beside
+        it, whatever path saved it). Creating a comment or changing its status is
+        comments.actions' business: it decides, and tells the other apps."""
+        if self._state.adding and not self.decided:
+            raise ValueError(
+                "A new comment is saved by comments.actions.post() (which moderates it) or "
+                "add_moderated() (status already decided), so that no path skips moderation "
+                "or what follows it."
+            )
+        if self.status_changed and not self.decided:
+            raise ValueError(
+                "A comment's status changes through comments.actions.change_status(), which "
+                "tells the other apps."
+            )
         self.body_html = render_comment(self.body)
-        self.email_hash = email_hash(self.author_email)
-        max_depth = settings.COMMENTS_THREAD_DEPTH
+        self.email_hash = email_hash(self.author_email) if self.author_email else ""
+        max_depth = conf.COMMENTS_THREAD_DEPTH
         while self.parent_id and self.parent.depth + 1 >= max_depth:
             self.parent = self.parent.parent  # at the deepest level: attach beside it
         if self.parent_id:
@@ -173,42 +190,31 @@ class Comment(models.Model):
         else:
             self.depth = 0
             self.thread_id = None
-        adding = self._state.adding
-        if adding and moderate:
-            from .moderation import moderate as decide
-
-            decide(self)
-        old_status = None if self._state.adding else self._saved_status
-        super().save(*args, **kwargs)
-        if not adding or self.status == self.Status.APPROVED:
-            invalidate_article(self.article_id)  # a new comment held back changes no page
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "status" not in update_fields:
-            return
-        if old_status is not models.DEFERRED and old_status != self.status:
-            from .notifications import comment_status_changed
-
-            comment_status_changed(self, old_status)
-        self._saved_status = self.status
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+        self._loaded_status, self.decided = self.status, False
 
     def get_absolute_url(self):
         """A stable permalink that redirects to the page of the thread holding the comment."""
         return reverse("comments:permalink", kwargs={"pk": self.pk})
 
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        invalidate_article(self.article_id)
-        return deleted
-
     @classmethod
     def from_db(cls, db, field_names, values):
         comment = super().from_db(db, field_names, values)
-        comment._saved_status = comment.__dict__.get("status", models.DEFERRED)
+        comment._loaded_status = comment.__dict__.get("status")
         return comment
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
-        self._saved_status = self.__dict__.get("status", models.DEFERRED)
+        self._loaded_status = self.__dict__.get("status")
+
+    @property
+    def status_changed(self):
+        """Whether the status differs from the one loaded (a comment not loaded: False)."""
+        loaded = self._loaded_status
+        return not self._state.adding and loaded is not None and loaded != self.status
 
     @property
     def anchor(self):
@@ -310,9 +316,6 @@ class DiscussionSettings(models.Model):
         self.pk = 1  # there is only one
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("admin:comments_discussionsettings_change", args=[self.pk])
-
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
@@ -329,176 +332,5 @@ def comments_open(article):
 
 def comments_close_at(article):
     """When comments on a published article close by themselves (None: they do not)."""
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    days = conf.COMMENTS_CLOSE_AFTER_DAYS
     return article.published_at + timedelta(days=days) if days else None
-
-
-# --- E-mail: subscriptions, the outgoing mail queue, and what was already announced --------
-
-
-def normalise_email(email):
-    return email.strip().lower()
-
-
-class SubscriptionQuerySet(models.QuerySet):
-    def confirmed(self):
-        """Subscriptions that may receive notifications (double opt-in done)."""
-        return self.filter(confirmed_at__isnull=False)
-
-    def pending(self):
-        return self.filter(confirmed_at__isnull=True)
-
-    def for_address(self, email):
-        return self.filter(email_hash=email_hash(email))
-
-
-class Subscription(models.Model):
-    """An address that asked for mail: new comments on one article, or new posts on the site.
-    Nothing but the confirmation is sent until ``confirmed_at`` is set; unsubscribing deletes
-    the row."""
-
-    class Kind(models.TextChoices):
-        COMMENTS = "comments", "New comments on an article"
-        POSTS = "posts", "New posts"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    article = models.ForeignKey(
-        Article,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="subscriptions",
-        help_text="The article whose comments are followed (empty for new posts).",
-    )
-    email = models.EmailField("e-mail", max_length=254, help_text="Stored in lower case.")
-    email_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty until the address confirms (double opt-in)."
-    )
-
-    objects = SubscriptionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "subscriptions"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["email", "article"],
-                condition=models.Q(kind="comments"),
-                name="one_comment_subscription_per_address",
-            ),
-            models.UniqueConstraint(
-                fields=["email"],
-                condition=models.Q(kind="posts"),
-                name="one_post_subscription_per_address",
-            ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind="comments", article__isnull=False)
-                    | models.Q(kind="posts", article__isnull=True)
-                ),
-                name="subscription_article_matches_kind",
-            ),
-        ]
-        indexes = [models.Index(fields=["article", "kind", "confirmed_at"])]
-
-    def __str__(self):
-        what = f"comments on {self.article}" if self.article_id else "new posts"
-        return f"{self.email}: {what}"
-
-    def save(self, *args, **kwargs):
-        self.email = normalise_email(self.email)
-        self.email_hash = email_hash(self.email)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("admin:comments_subscription_change", args=[self.pk])
-
-    @property
-    def is_confirmed(self):
-        return self.confirmed_at is not None
-
-
-class OutgoingMail(models.Model):
-    """One e-mail to one address, queued in the database and sent by the task worker.
-
-    A delivery task claims the row (queued -> sending) with one conditional UPDATE before it
-    talks to the mail server, so a task that runs twice sends nothing the second time.
-    A failed send is retried with back-off; after MAIL_MAX_ATTEMPTS it is marked failed,
-    with the error, for staff to retry from the admin."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    class Kind(models.TextChoices):
-        MODERATION = "moderation", "Comment to moderate"
-        AUTHOR = "author", "Approved comment, to the article's author"
-        CONFIRMATION = "confirmation", "Subscription confirmation"
-        NEW_COMMENT = "new_comment", "New comment, to subscribers"
-        NEW_POST = "new_post", "New post, to subscribers"
-        ACCOUNT = "account", "Account (address confirmation, password reset)"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField()
-    body_html = models.TextField()
-    headers = models.JSONField(default=dict, blank=True)
-    state = models.CharField(
-        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.subject} → {self.to}"
-
-    def get_absolute_url(self):
-        return reverse("admin:comments_outgoingmail_change", args=[self.pk])
-
-
-class NotificationEvent(models.Model):
-    """An event that was announced by mail (a comment's approval, an article's publication, a
-    moderation alert), recorded in the same transaction as its mails so that it is announced
-    once, however often it happens or its task runs."""
-
-    key = models.CharField(max_length=100, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name_plural = "notification events"
-
-    def __str__(self):
-        return self.key
-
-
-class UsedLink(models.Model):
-    """The nonce of a single-use signed link (Approve/Spam/Trash in a moderation mail) that
-    has been used. Rows older than COMMENTS_LINK_MAX_AGE_DAYS may be deleted: the signature
-    has expired by then."""
-
-    nonce = models.CharField(max_length=32, unique=True)
-    used_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-used_at"]
-        verbose_name_plural = "used links"
-
-    def __str__(self):
-        return self.nonce

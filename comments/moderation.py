@@ -1,13 +1,16 @@
 """The one moderation decision for a new comment.
 
-Every path that creates a comment (the form, the admin, an import, the shell) goes through
-``moderate``: ``Comment.save()`` calls it when a comment is created. Rules run in WordPress's
-order; the first that decides wins, and the reason is stored on the comment for moderators.
+Every path that creates a comment from a commenter (the form, a moderator's reply in the
+admin, the shell) goes through ``moderate``, called by ``comments.actions.post``. Rules run in
+WordPress's order; the first that decides wins, and the reason is stored on the comment for
+moderators. (Moderators' own decisions afterwards are comments.actions' business.)
 """
 
 import ipaddress
 import re
 from dataclasses import dataclass
+
+from natoblog.addresses import email_hash, normalise_email
 
 LINK_RE = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
 
@@ -103,17 +106,26 @@ def decide(comment, rules):
 def is_known_author(comment):
     from .models import Comment
 
-    return Comment.objects.approved().filter(email_hash=comment.email_hash).exists()
+    if not comment.author_email:
+        return False
+    known = Comment.objects.approved().filter(email_hash=email_hash(comment.author_email))
+    return known.exists()
 
 
 def has_verified_email(comment):
     """A logged-in author whose account has verified the comment's e-mail address."""
-    if comment.user_id is None or not comment.author_email:
+    return comment.user_id is not None and is_verified_address(comment.user, comment.author_email)
+
+
+def is_verified_address(user, email):
+    """Whether ``email`` is an address the logged-in ``user`` has verified (allauth's
+    EmailAddress): such an author is known, and needs no confirmation mail to subscribe."""
+    if user is None or not user.is_authenticated or not user.is_active or not email:
         return False
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(
-        user_id=comment.user_id, email__iexact=comment.author_email, verified=True
+        user=user, email__iexact=normalise_email(email), verified=True
     ).exists()
 
 
@@ -125,95 +137,3 @@ def moderate(comment, rules=None):
     comment.status = decision.status
     comment.moderation_reason = decision.reason
     return decision
-
-
-# Moderators' decisions -------------------------------------------------------------------
-
-ACTION_LABELS = {
-    "approve": "Approved",
-    "unapprove": "Unapproved",
-    "spam": "Marked as spam",
-    "not_spam": "Marked as not spam",
-    "trash": "Moved to trash",
-    "restore": "Restored from trash",
-}
-
-
-def target_status(action, comment):
-    """The status a moderator's action gives this comment (None: the action does not apply)."""
-    from .models import Comment
-
-    Status = Comment.Status
-    current = comment.status
-    if action == "approve":
-        return Status.APPROVED
-    if action == "unapprove":
-        return Status.PENDING if current == Status.APPROVED else None
-    if action == "spam":
-        return Status.SPAM
-    if action == "not_spam":
-        return Status.PENDING if current == Status.SPAM else None
-    if action == "trash":
-        return Status.TRASH
-    if action == "restore":
-        if current != Status.TRASH:
-            return None
-        return comment.status_before_removal or Status.PENDING
-    raise ValueError(f"unknown moderation action {action!r}")
-
-
-def apply_action(comments, action, user):
-    """Apply a moderator's action to comments, one save per comment (so every side effect of
-    a status change runs) and one admin-log entry per comment. Returns the changed ones."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-
-    from .models import Comment
-
-    label = ACTION_LABELS[action]
-    changed = []
-    for comment in comments:
-        status = target_status(action, comment)
-        if status is None or status == comment.status:
-            continue
-        old = comment.get_status_display()
-        if status in (Comment.Status.SPAM, Comment.Status.TRASH) and comment.status not in (
-            Comment.Status.SPAM,
-            Comment.Status.TRASH,
-        ):
-            comment.status_before_removal = comment.status
-        comment.status = status
-        comment.moderation_reason = f"{label} by {user.get_username()}"
-        comment.save(
-            update_fields=["status", "status_before_removal", "moderation_reason", "updated_at"]
-        )
-        changed.append(comment)
-        LogEntry.objects.log_actions(
-            user.pk,
-            [comment],
-            CHANGE,
-            f"{label}: {old} → {comment.get_status_display()}",
-            single_object=True,
-        )
-    return changed
-
-
-def report(comment, reporter, reason=""):
-    """Record a reader's report (once per reporter). Past the threshold an approved comment
-    goes back to pending. Returns True when this report was new."""
-    from .models import Comment, DiscussionSettings, Flag
-
-    _, created = Flag.objects.get_or_create(
-        comment=comment, reporter=reporter, defaults={"reason": reason[:200]}
-    )
-    if not created:
-        return False
-    threshold = DiscussionSettings.load().report_threshold
-    count = comment.flags.count()
-    if threshold and count >= threshold and comment.status == Comment.Status.APPROVED:
-        comment.status = Comment.Status.PENDING
-        comment.moderation_reason = f"Held: reported by {count} readers"
-        comment.save(update_fields=["status", "moderation_reason", "updated_at"])
-        from .notifications import notify_moderators
-
-        notify_moderators(comment, comment.moderation_reason)
-    return True

@@ -22,12 +22,14 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 
-from .http import client_ip
-from .models import Comment, email_hash
+from natoblog.addresses import email_hash, normalise_email
+from natoblog.http import client_ip
+
+from .conf import settings
+from .models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -74,30 +76,23 @@ class Refusal:
 # The signed form timestamp ------------------------------------------------------------------
 
 
-class FormSigner(signing.TimestampSigner):
-    """Signs the form's timestamp; ``issued_at`` (seconds since the epoch) defaults to now."""
-
-    def __init__(self, issued_at=None):
-        super().__init__(salt=TOKEN_SALT)
-        self.issued_at = issued_at
-
-    def timestamp(self):
-        when = now() if self.issued_at is None else self.issued_at
-        return signing.b62_encode(int(when))
-
-
 def form_token(issued_at=None):
-    """The value of the form's hidden timestamp field: when the form was rendered, signed."""
-    return FormSigner(issued_at).sign(TOKEN_VALUE)
+    """The value of the form's hidden timestamp field: when the form was rendered (seconds
+    since the epoch, now by default), signed."""
+    when = now() if issued_at is None else issued_at
+    return signing.Signer(salt=TOKEN_SALT).sign_object({"v": TOKEN_VALUE, "t": int(when)})
 
 
 def token_age(token):
     """Seconds since the token was issued, or None if it is missing, malformed or altered."""
     try:
-        if FormSigner().unsign(token or "") != TOKEN_VALUE:
-            return None
-        issued = signing.b62_decode(token.rsplit(":", 2)[1])
-    except (signing.BadSignature, ValueError, IndexError):
+        payload = signing.Signer(salt=TOKEN_SALT).unsign_object(token or "")
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("v") != TOKEN_VALUE:
+        return None
+    issued = payload.get("t")
+    if not isinstance(issued, int):
         return None
     return now() - issued
 
@@ -166,7 +161,7 @@ def describe_wait(seconds):
 
 def check_rate_limits(ip, email):
     window = settings.COMMENTS_RATE_LIMIT_WINDOW
-    address = email.strip().lower() if email else None
+    address = normalise_email(email) or None
     limits = [
         ("ip", ip_key(ip), settings.COMMENTS_RATE_LIMIT_PER_IP),
         ("email", address, settings.COMMENTS_RATE_LIMIT_PER_EMAIL),

@@ -1,146 +1,46 @@
-import functools
+"""The comments app's pages: posting a comment (its errors shown on the article's page), the
+permalink of a comment, "Report", and the page a moderation mail's link opens."""
+
 import hashlib
 import logging
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from articles.views import render_article
+from mail.links import LinkError, link_error, link_page, spend
+from natoblog.http import client_ip, user_agent
 
-from .display import comment_list_html
+from . import actions
 from .forms import CommentForm, ReportForm
-from .http import client_ip, user_agent
+from .links import read_moderation_token
 from .models import Comment, comments_open
-from .moderation import report
+from .moderation import is_verified_address
+from .section import REMEMBER_COOKIES, comment_pk, page_url
 from .spam import check_post
-from .subscriptions import is_verified_address
-from .threads import comment_page, own_comment_ids, page_of, remember_own_comment
+from .threads import page_of, remember_own_comment
 
-REMEMBER_COOKIES = {
-    "author_name": "comment_author_name",
-    "author_email": "comment_author_email",
-    "author_url": "comment_author_url",
-}
 REMEMBER_MAX_AGE = 365 * 24 * 3600
-# Where the list of comments goes in the page the template renders: see with_comment_list().
-COMMENT_LIST = mark_safe("<!--comment-list-->")
 DATABASE_RETRY_AFTER = 10
 
 logger = logging.getLogger(__name__)
 
 
-def page_url(article, number):
-    if number == 1:
-        return article.get_absolute_url()
-    return reverse("articles:detail-page", kwargs={"slug": article.slug, "cpage": number})
-
-
-def page_links(article, page):
-    """(number, address) of each page of comments. One reverse() serves them all (a page's
-    address differs from another's only by its number): a reverse() for each of the 140 pages
-    of 10,000 comments took 4 ms."""
-    if not page.has_other_pages:
-        return []
-    marker = str(page.num_pages + 1)  # a number no page has; the last one in the address
-    head, _, tail = page_url(article, page.num_pages + 1).rpartition(marker)
-    return [(1, article.get_absolute_url())] + [
-        (number, f"{head}{number}{tail}") for number in range(2, page.num_pages + 1)
-    ]
-
-
-def remembered_details(request):
-    """Name, e-mail and website from the consent cookies, if the visitor ticked the box."""
-    details = {
-        field: unquote(request.COOKIES[cookie])
-        for field, cookie in REMEMBER_COOKIES.items()
-        if request.COOKIES.get(cookie)
-    }
-    if details:
-        details["remember"] = True
-    return details
-
-
-def comment_pk(value):
-    """A comment id from a query string or a form, or None: never an error, whatever was
-    sent ("²".isdigit() is true, but int("²") fails; 10**30 overflows the column)."""
-    value = str(value or "")
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
-
-
-def approved_comment(article, value):
-    """The approved comment of this article with the given id, or None."""
-    pk = comment_pk(value)
-    if pk is None:
-        return None
-    return Comment.objects.approved().filter(article=article, pk=pk).first()
-
-
-def comment_section(request, article, cpage=None, form=None, shared=False):
-    """The context of the comment section under an article: a page of threads and the form
-    (new, or bound with what the visitor typed; ``shared`` when the page is rendered for every
-    anonymous reader: see CommentForm)."""
-    is_open = comments_open(article)
-    if form is None:
-        # ?replytocom=N: the reply link without JavaScript
-        reply_to = approved_comment(article, request.GET.get("replytocom"))
-        initial = {} if request.user.is_authenticated else remembered_details(request)
-        if reply_to is not None:
-            initial["parent"] = reply_to.pk
-        form = (
-            CommentForm(article=article, user=request.user, initial=initial, shared=shared)
-            if is_open
-            else None
-        )
-    else:
-        reply_to = approved_comment(article, form["parent"].value())
-    page = comment_page(article, cpage, own_comment_ids(request))
-    return {
-        "comment_page": page,
-        "comment_list": COMMENT_LIST,
-        "comment_list_html": comment_list_html(
-            page.nodes,
-            replies_open=is_open,
-            gravatar=settings.COMMENTS_GRAVATAR,
-            page_url=page_url(article, page.number),
-        ),
-        "comment_form": form,
-        "comments_open": is_open,
-        "reply_to": reply_to,
-        "comment_page_url": page_url(article, page.number),
-        "comment_page_links": page_links(article, page),
-    }
-
-
-def with_comment_list(response, context):
-    """Put the list of comments into the page rendered from ``context``, where the template
-    wrote ``COMMENT_LIST``. Passed through the template's nested joins, the 1.5 MB of a
-    thousand comments cost about 7 ms; put in as bytes, 0.3 ms."""
-    list_html = context["comment_list_html"].encode(response.charset)
-    response.content = response.content.replace(COMMENT_LIST.encode(), list_html, 1)
-    return response
-
-
-def render_article(request, article, form, status=200):
-    context = {"article": article, "is_preview": False}
-    context.update(comment_section(request, article, form=form))
-    response = render(request, "articles/article_detail.html", context, status=status)
-    return with_comment_list(response, context)
+def show_form_again(request, article, form, status=200):
+    """The article's page with the form as the visitor sent it, errors shown, text kept."""
+    return render_article(request, article, {"comment_form": form}, status=status)
 
 
 def keeps_text_when_the_database_fails(view):
     """A database that is restarting or unreachable answers 503 with the visitor's text in a
     form to post again (a page that needs no database), never a 500 that loses it."""
 
-    @functools.wraps(view)
     def wrapper(request, slug):
         try:
             return view(request, slug)
@@ -148,6 +48,8 @@ def keeps_text_when_the_database_fails(view):
             logger.exception("Database unavailable while posting a comment on %s", slug)
             return database_unavailable(request, slug)
 
+    wrapper.__name__ = wrapper.__qualname__ = view.__name__
+    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -179,14 +81,14 @@ def post_comment(request, slug):
     if not comments_open(article):
         form.is_valid()  # keep what they typed on the page
         form.add_error(None, "Comments are closed on this article; your comment was not posted.")
-        return render_article(request, article, form, status=403)
+        return show_form_again(request, article, form, status=403)
     if not form.is_valid():
-        return render_article(request, article, form)
+        return show_form_again(request, article, form)
 
     refusal = check_post(request, form)
     if refusal is not None:
         form.add_error(None, refusal.message)
-        response = render_article(request, article, form, status=refusal.status)
+        response = show_form_again(request, article, form, status=refusal.status)
         if refusal.retry_after:
             response["Retry-After"] = str(refusal.retry_after)
         return response
@@ -195,7 +97,7 @@ def post_comment(request, slug):
     comment.ip_address = client_ip(request)
     comment.user_agent = user_agent(request)
     try:
-        comment.save()
+        actions.post(comment)
     except (OperationalError, InterfaceError):
         if comment.pk is None:
             raise  # not stored: the visitor gets their text back to post again
@@ -234,6 +136,15 @@ def post_comment(request, slug):
     return response
 
 
+def asked_for_confirmation(request, comment):
+    """Whether ticking a "Notify me" box means a confirmation mail (see subscriptions)."""
+    return (
+        (comment.notify_comments or comment.notify_posts)
+        and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED)
+        and not is_verified_address(request.user, comment.author_email)
+    )
+
+
 def reporter_key(request):
     """Who is reporting: an account, or else the visitor's address (hashed)."""
     if request.user.is_authenticated:
@@ -250,7 +161,7 @@ def report_comment(request):
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
-            if report(comment, reporter_key(request), form.cleaned_data["reason"]):
+            if actions.report(comment, reporter_key(request), form.cleaned_data["reason"]):
                 messages.success(request, "Thank you. Moderators will look at this comment.")
             else:
                 messages.info(request, "You have already reported this comment. Thank you.")
@@ -266,6 +177,10 @@ def approved_comment_or_404(value):
     pk = comment_pk(value)
     if pk is None:
         raise Http404("No such comment.")
+    return permalink_target(pk)
+
+
+def permalink_target(pk):
     return get_object_or_404(
         Comment.objects.approved().select_related("article", "thread"),
         pk=pk,
@@ -273,20 +188,54 @@ def approved_comment_or_404(value):
     )
 
 
-def asked_for_confirmation(request, comment):
-    """Whether ticking a "Notify me" box means a confirmation mail (comments.subscriptions)."""
-    return (
-        (comment.notify_comments or comment.notify_posts)
-        and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED)
-        and not is_verified_address(request.user, comment.author_email)
-    )
-
-
 def permalink(request, pk):
     """/comments/N/ -> the article page that holds comment N, at its anchor."""
-    comment = get_object_or_404(
-        Comment.objects.approved().select_related("article", "thread"),
-        pk=pk,
-        article__in=Article.objects.published(),
-    )
+    comment = permalink_target(pk)
     return redirect(f"{page_url(comment.article, page_of(comment))}#{comment.anchor}")
+
+
+# --- The Approve / Spam / Trash links of moderation mails --------------------------------------
+
+MODERATION = {
+    "approve": (Comment.Status.APPROVED, "Approve", "approved"),
+    "spam": (Comment.Status.SPAM, "Mark as spam", "marked as spam"),
+    "trash": (Comment.Status.TRASH, "Move to trash", "moved to the trash"),
+}
+
+
+class CommentGone(LinkError):
+    status = 404
+    title = "This comment no longer exists"
+    message = "It was deleted after the e-mail was sent. Nothing was changed."
+
+
+@link_page
+def moderate(request, token):
+    """Approve, Spam or Trash from a moderation mail: GET shows the comment in context and a
+    button, POST acts (once)."""
+    try:
+        comment_id, action, nonce = read_moderation_token(token)
+        comment = Comment.objects.select_related("article", "parent").filter(pk=comment_id).first()
+        if comment is None:
+            raise CommentGone
+    except LinkError as error:
+        return link_error(request, error)
+    status, button, done = MODERATION[action]
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "parent": comment.parent,
+        "action": action,
+        "button": button,
+        "done": done,
+        "already": comment.status == status,
+    }
+    if request.method == "POST" and not context["already"]:
+        try:
+            with transaction.atomic():
+                spend(nonce)
+                actions.moderate_action([comment], action, via="from a moderation e-mail")
+        except LinkError as error:
+            return link_error(request, error)
+        return render(request, "comments/moderation/done.html", context)
+    return render(request, "comments/moderation/confirm.html", context)

@@ -10,8 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from comments.conf import DEFAULTS as COMMENTS_DEFAULTS
+from mail.conf import DEFAULTS as MAIL_DEFAULTS
+from natoblog.appsettings import from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -86,10 +91,16 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.twitter_oauth2",
     "accounts.providers.wordpress_com",
-    "accounts",
     "axes",
+    # The site's apps, each before those that use it (see README: How it fits together).
+    "natoblog",  # wiring only: the backup command
+    "pagecache",
+    "mail",
+    "privacy",
     "articles",
     "comments",
+    "subscriptions",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +124,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "natoblog.urls"
 
 TEMPLATES = [
+    {
+        # The comment list under an article (comments/jinja2/): see comments/display.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"undefined": jinja2.StrictUndefined},
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -177,7 +196,7 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Article pages for anonymous readers (articles/cache.py): how long a rendered page is kept in
+# Article pages for anonymous readers (pagecache/cache.py): how long a rendered page is kept in
 # that cache (0 turns the page cache off; invalidation is exact, but a change that commits
 # while Redis is unreachable cannot reach it: this bounds how long the older page may show),
 # and how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
@@ -218,14 +237,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django-axes watches every log-in (the admin's, the site's, allauth's): after
 # LOGIN_FAILURE_LIMIT failures from one client address, log-ins from it are refused for
 # LOGIN_LOCKOUT_MINUTES (a clear page, status 429). The address is the one comments see
-# (comments.http.client_ip: X-Forwarded-For only behind COMMENTS_TRUSTED_PROXIES). Its
+# (natoblog.http.client_ip: X-Forwarded-For only behind COMMENTS_TRUSTED_PROXIES). Its
 # backend comes first in AUTHENTICATION_BACKENDS, below.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "natoblog.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "comments.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "natoblog.http.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a record of every log-in
 
 LOGIN_URL = "login"
@@ -302,10 +321,6 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Background tasks: every e-mail is queued in the database and sent by `manage.py db_worker`
 # (`make run` starts one beside the web server). Nothing is sent inside a web request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# A failed send is retried with exponential back-off (1, 2, 4 ... minutes, at most an hour
-# apart) until this many attempts; then the mail is marked failed in the admin.
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
-MAIL_RETRY_BACKOFF_SECONDS = env_int("MAIL_RETRY_BACKOFF_SECONDS", 60)
 
 # Security. Production turns everything on; each switch can be changed for a site that sits
 # behind a TLS-terminating proxy (set DJANGO_SECURE_PROXY_SSL_HEADER=1 there).
@@ -349,46 +364,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Comments (the moderation rules themselves are edited in the admin: Discussion settings).
-COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
-# Close comments on articles older than this many days (0: never).
-COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+# The apps' own settings (comments/conf.py, mail/conf.py: each with its default and meaning)
+# are set here only when the environment names them.
+globals().update(from_environment({**COMMENTS_DEFAULTS, **MAIL_DEFAULTS}))
 # How many reverse proxies in front of the app add to X-Forwarded-For (0: trust none and use
-# the connection's address).
+# the connection's address): natoblog/http.py, for comments, rate limits and log-in lockout.
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
-# Gravatar images (outside requests); off, every commenter gets the local default avatar.
+# Gravatar images (requests to gravatar.com) are on in production unless switched off.
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR", not DEBUG)
-# Who is told about comments held for moderation (besides the article's author), comma-separated.
-COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
-# How long the Approve/Spam/Trash links and subscription confirmation links stay valid.
-COMMENTS_LINK_MAX_AGE_DAYS = env_int("COMMENTS_LINK_MAX_AGE_DAYS", 7)
-# How long the unsubscribe and "manage my subscriptions" links in a mail stay valid (every
-# new mail carries fresh ones; a reader must still be able to leave from an older mail).
-COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
-# Also mail the article's author each comment that gets approved.
-COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL = env_bool("COMMENTS_NOTIFY_AUTHOR_ON_APPROVAL", False)
 if COMMENTS_GRAVATAR:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
         "https://www.gravatar.com",
         "https://secure.gravatar.com",
     ]
-
-# Spam and flood defences (comments/spam.py), before the moderation rules see a comment.
-# A post sooner than this after the form was rendered is refused as a robot's...
-COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
-# ...and one from a form rendered longer ago than this (the visitor simply posts again).
-COMMENTS_MAX_AGE_HOURS = env_int("COMMENTS_MAX_AGE_HOURS", 12)
-# At most this many comments per client address (IPv6: per /64) and per e-mail address in
-# each window of COMMENTS_RATE_LIMIT_WINDOW seconds (0: no limit), counted in this cache
-# (Redis when REDIS_URL is set, so the limits hold across app servers). Staff are exempt.
-COMMENTS_RATE_LIMIT_WINDOW = env_int("COMMENTS_RATE_LIMIT_WINDOW", 600)
-COMMENTS_RATE_LIMIT_PER_IP = env_int("COMMENTS_RATE_LIMIT_PER_IP", 10)
-COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("COMMENTS_RATE_LIMIT_PER_EMAIL", 5)
-COMMENTS_RATE_LIMIT_CACHE = "default"
-# `manage.py purge_comments` removes the IP address and browser of comments older than this
-# many days (0: keep them).
-COMMENTS_ANONYMISE_IP_AFTER_DAYS = env_int("COMMENTS_ANONYMISE_IP_AFTER_DAYS", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -11,6 +11,8 @@ sitemaps = {"articles": ArticleSitemap, "authors": AuthorSitemap}
 
 urlpatterns = [
     path("", include("articles.urls")),
+    # before comments/: the addresses of links in mails already sent stay as they were
+    path("comments/subscriptions/", include("subscriptions.urls")),
     path("comments/", include("comments.urls")),
     path("feed/", LatestArticlesFeed(), name="feed"),
     path("feed/atom/", LatestArticlesAtomFeed(), name="feed-atom"),

@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from articles.models import Article, Author
+from comments import actions
 from comments.models import Comment
 
 
@@ -43,6 +44,4 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        comment = model_class(*args, **kwargs)
-        comment.save(moderate=False)
-        return comment
+        return actions.add_moderated(model_class(*args, **kwargs))

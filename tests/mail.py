@@ -44,7 +44,7 @@ def time_passes():
     """Jump ahead: mail waiting for its next attempt, and tasks deferred to later, are due."""
     from django_tasks_db.models import DBTaskResult
 
-    from comments.models import OutgoingMail
+    from mail.models import OutgoingMail
 
     past = timezone.now() - timedelta(seconds=1)
     OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).update(next_attempt_at=past)

@@ -79,8 +79,8 @@ def test_the_page_lists_my_comments_with_their_status(member_client, member, ess
 
 
 def test_the_page_lists_my_subscriptions_and_links_to_manage_them(member_client, member, essay):
-    from comments.models import Subscription
-    from comments.subscriptions import manage_path
+    from subscriptions.models import Subscription
+    from subscriptions.optin import manage_path
 
     Subscription.objects.create(kind="comments", article=essay, email="ANN@example.com")
     Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
@@ -98,7 +98,7 @@ def test_the_page_lists_my_subscriptions_and_links_to_manage_them(member_client,
 
 
 def test_an_unverified_address_shows_no_subscriptions(member_client, member):
-    from comments.models import Subscription
+    from subscriptions.models import Subscription
 
     EmailAddress.objects.create(user=member, email="claimed@example.com", verified=False)
     Subscription.objects.create(kind="posts", email="claimed@example.com", confirmed_at=now())
@@ -108,7 +108,7 @@ def test_an_unverified_address_shows_no_subscriptions(member_client, member):
 
 
 def test_deleting_the_account_ends_its_subscriptions(member_client, member):
-    from comments.models import Subscription
+    from subscriptions.models import Subscription
 
     Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
     kept = Subscription.objects.create(kind="posts", email="other@example.com")

@@ -27,7 +27,8 @@ def test_backup_writes_a_checked_copy(essay, tmp_path):
     target = tmp_path / "copy.sqlite3"
     out = StringIO()
     call_command("backup", output=str(target), stdout=out)
-    assert f"Backed up the database to {target} (5 comments)." in out.getvalue()
+    assert f"Backed up the database to {target} (" in out.getvalue()
+    assert "integrity check ok)." in out.getvalue()
     copy = sqlite3.connect(target)
     try:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

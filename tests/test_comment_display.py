@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from comments import actions
 from comments.models import Comment
 from tests.factories import CommentFactory
 from tests.html import elements, unsafe_markup
@@ -61,7 +62,7 @@ def test_website_other_than_http_is_never_a_link(essay, url):
     comment = CommentFactory.build(article=essay, author_url=url)
     with pytest.raises(Exception, match="Enter a valid URL"):
         comment.full_clean()
-    comment.save(moderate=False)
+    actions.add_moderated(comment)
     page = page_of(essay)
     assert f'<span class="comment-author" id="comment-{comment.pk}-author">Reader' in page
     assert 'href="javascript:' not in page.lower()

@@ -6,8 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments.models import Comment, DiscussionSettings, OutgoingMail, Subscription
-from comments.moderation import apply_action
+from comments.actions import change_status, moderate_action
+from comments.models import Comment, DiscussionSettings
+from mail.conf import settings as mail_settings
+from mail.models import OutgoingMail
+from subscriptions.models import Subscription
 from tests.conftest import form_fields
 from tests.factories import ArticleFactory, CommentFactory
 from tests.mail import html_part, link_to
@@ -38,7 +41,7 @@ def approve(moderator, django_capture_on_commit_callbacks, run_tasks):
 
     def approve_and_run(*comments):
         with django_capture_on_commit_callbacks(execute=True):
-            apply_action(comments, "approve", moderator)
+            moderate_action(comments, "approve", user=moderator)
         run_tasks()
 
     return approve_and_run
@@ -165,18 +168,24 @@ def test_a_comment_is_mailed_once_even_if_approved_again(
     comment = CommentFactory(article=article, status="pending")
     approve(comment)
     with django_capture_on_commit_callbacks(execute=True):
-        apply_action([comment], "unapprove", moderator)
+        moderate_action([comment], "unapprove", user=moderator)
     approve(comment)
     assert len(mailoutbox) == 1
 
 
-def test_any_save_that_approves_notifies(
+def test_a_status_changes_only_through_the_one_path_that_notifies(
     article, subscriber, mailoutbox, django_capture_on_commit_callbacks, run_tasks
 ):
     comment = CommentFactory(article=article, status="pending", body="Edited and approved.")
+    comment.status = Comment.Status.APPROVED
+    with pytest.raises(ValueError, match="change_status"):
+        comment.save()  # a bare save() would tell no one: refused
+    with pytest.raises(TypeError, match="change_status"):
+        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+    assert mailoutbox == []
+    comment.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        comment.status = Comment.Status.APPROVED
-        comment.save()
+        change_status([comment], Comment.Status.APPROVED, "Approved by a test")
     run_tasks()
     assert [m.to for m in mailoutbox] == [["sub@example.com"]]
 
@@ -197,7 +206,7 @@ def test_one_pending_confirmation_per_address_and_article(post, article, mailout
     assert len([m for m in mailoutbox if "confirm" in m.subject]) == 2
 
     # once the first link has expired, asking again sends a new one
-    old = timezone.now() - timedelta(days=settings.COMMENTS_LINK_MAX_AGE_DAYS + 1)
+    old = timezone.now() - timedelta(days=mail_settings.COMMENTS_LINK_MAX_AGE_DAYS + 1)
     Subscription.objects.filter(article=article).update(confirmation_sent_at=old)
     post(article, notify_comments="on", body="Three.")
     assert len([m for m in mailoutbox if "confirm" in m.subject]) == 3
@@ -222,7 +231,7 @@ def test_a_comment_rescued_from_spam_subscribes_its_author(
 ):
     comment = CommentFactory(article=article, status="spam", notify_comments=True)
     with django_capture_on_commit_callbacks(execute=True):
-        apply_action([comment], "approve", moderator)
+        moderate_action([comment], "approve", user=moderator)
     run_tasks()
     assert Subscription.objects.get().email == comment.author_email
     assert "confirm" in mailoutbox[0].subject

@@ -5,6 +5,7 @@ import re
 
 from django.test import Client
 
+from comments import actions
 from comments.models import Comment
 from tests.factories import CommentFactory
 
@@ -96,8 +97,7 @@ def test_replytocom_to_unknown_or_hidden_comment_is_ignored(client, essay):
 def test_reply_whose_parent_was_removed_stays_under_a_placeholder(client, essay):
     parent = CommentFactory(article=essay, body="Soon gone.")
     reply = CommentFactory(article=essay, parent=parent, body="Still relevant.")
-    parent.status = Comment.Status.SPAM
-    parent.save()
+    actions.change_status([parent], Comment.Status.SPAM, "Set by a test")
     page = client.get(essay.get_absolute_url()).content.decode()
     assert "Soon gone." not in page
     assert "This comment was removed." in page
@@ -112,7 +112,9 @@ def test_removed_middle_of_a_thread(client, essay):
     top = CommentFactory(article=essay)
     middle = CommentFactory(article=essay, parent=top)
     leaf = CommentFactory(article=essay, parent=middle, body="Leaf text.")
-    Comment.objects.filter(pk=middle.pk).update(status=Comment.Status.TRASH)
+    actions.change_status(
+        Comment.objects.filter(pk=middle.pk), Comment.Status.TRASH, "Set by a test"
+    )
     page = client.get(essay.get_absolute_url()).content.decode()
     assert comment_ids_in_order(page) == [top.pk, middle.pk, leaf.pk]
     assert page.count("This comment was removed.") == 1

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.cache import CSRF_PLACEHOLDER, PROXY_FILL
 from bench.run import SITE_LINES, site_config
+from pagecache.cache import CSRF_PLACEHOLDER, PROXY_FILL
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX = (DEPLOY / "nginx.conf").read_text()
@@ -42,7 +42,7 @@ def test_nginx_fills_the_placeholder_the_app_leaves():
 )
 def test_nginx_and_the_app_agree_on_plain_requests(cookies, plain, rf):
     """nginx may only keep and serve the shared page where the app would serve it too."""
-    from articles.cache import is_plain
+    from pagecache.cache import is_plain
 
     nginx_plain = None
     for source, value in nginx_map("natoblog_cookies").items():

@@ -280,12 +280,12 @@ def test_the_rate_limit_still_degrades_with_a_cache_that_raises(client, essay, s
 def test_a_failure_after_the_comment_is_stored_still_lands_on_it(client, essay, monkeypatch):
     """The INSERT is committed, then queueing its mail fails as the connection dies: the
     visitor is not told "not posted" (posting again would only meet the duplicate check)."""
-    from comments import notifications
+    from subscriptions import notifications
 
     def dead(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(notifications, "comment_status_changed", dead)
+    monkeypatch.setattr(notifications, "later", dead)
     response = client.post(POST_URL, comment_data(body="Stored; the mail queue was down."))
     comment = Comment.objects.get()
     assert response.status_code == 302

@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import delivery
-from comments.models import Comment, OutgoingMail
+from comments.models import Comment
+from mail import delivery
+from mail.models import OutgoingMail
 from tests.factories import ArticleFactory
 from tests.mail import DOWN_BACKEND, LOCMEM_BACKEND, html_part, run_worker, time_passes
 
@@ -19,7 +20,7 @@ def queue_one(to="reader@example.com"):
     return delivery.queue_mail(
         OutgoingMail.Kind.CONFIRMATION,
         to,
-        "confirm",
+        "subscriptions/email/confirm",
         {"article": None, "confirm_url": "http://testserver/x/", "max_age_days": 7},
     )
 
@@ -121,17 +122,17 @@ def test_a_mail_that_keeps_failing_is_shown_to_staff_who_can_retry_it(
     assert queued.attempts == 3
     assert queued.next_attempt_at is None
 
-    page = admin_client.get("/admin/comments/outgoingmail/", {"state__exact": "failed"})
+    page = admin_client.get("/admin/mail/outgoingmail/", {"state__exact": "failed"})
     text = page.content.decode()
     assert "lost@example.com" in text
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in text
-    detail = admin_client.get(f"/admin/comments/outgoingmail/{queued.pk}/change/")
+    detail = admin_client.get(f"/admin/mail/outgoingmail/{queued.pk}/change/")
     assert "SMTPServerDisconnected" in detail.content.decode()
 
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            "/admin/comments/outgoingmail/",
+            "/admin/mail/outgoingmail/",
             {"action": "retry_now", "_selected_action": [queued.pk]},
             follow=True,
         )
@@ -164,7 +165,7 @@ def test_an_interrupted_send_can_be_retried_once_stale(db):
 
 def test_moderators_may_retry_mail(moderator_client):
     queue_one()
-    page = moderator_client.get("/admin/comments/outgoingmail/")
+    page = moderator_client.get("/admin/mail/outgoingmail/")
     assert page.status_code == 200
     assert "Retry now" in page.content.decode()
 

@@ -7,8 +7,12 @@ import pytest
 from django.core import signing as django_signing
 from django.test import Client
 
-from comments import signing
-from comments.models import Comment, Subscription
+from comments import actions
+from comments import links as signing
+from comments.models import Comment
+from mail import links
+from subscriptions import tokens
+from subscriptions.models import Subscription
 from tests.factories import ArticleFactory, CommentFactory
 from tests.html import unsafe_markup
 
@@ -136,13 +140,13 @@ def tampered(token):
         # a valid signature made for another purpose
         lambda c: (
             "/comments/moderate/"
-            + signing.make(signing.UNSUBSCRIBE, {"c": c.pk, "a": "approve", "n": "x"})
+            + links.make(tokens.UNSUBSCRIBE, {"c": c.pk, "a": "approve", "n": "x"})
             + "/"
         ),
         # the right salt but another action than the three
         lambda c: (
             "/comments/moderate/"
-            + signing.make(signing.MODERATE, {"c": c.pk, "a": "delete", "n": "x"})
+            + links.make(signing.MODERATE, {"c": c.pk, "a": "delete", "n": "x"})
             + "/"
         ),
     ],
@@ -165,8 +169,7 @@ def test_a_link_to_a_deleted_comment(client, pending):
 
 def test_a_link_for_what_is_already_done_offers_no_button(client, pending):
     link = url(pending, "approve")
-    pending.status = Comment.Status.APPROVED
-    pending.save()
+    actions.change_status([pending], Comment.Status.APPROVED, "Set by a test")
     response = client.post(link)
     page = response.content.decode()
     assert "This comment is already approved: there is nothing to do." in page

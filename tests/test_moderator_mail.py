@@ -3,8 +3,9 @@ links go."""
 
 import pytest
 
-from comments.models import Comment, OutgoingMail
-from comments.moderation import apply_action, report
+from comments.actions import moderate_action, report
+from comments.models import Comment
+from mail.models import OutgoingMail
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
 from tests.mail import html_part, link_to, links
 
@@ -106,7 +107,7 @@ def test_nothing_is_sent_if_the_comment_was_moderated_before_the_worker_ran(
         comment = Comment.objects.create(
             article=article, author_name="X", author_email="x@example.com", body="Hello"
         )
-        apply_action([comment], "spam", moderator)
+        moderate_action([comment], "spam", user=moderator)
     run_tasks()
     assert mailoutbox == []
 
@@ -128,11 +129,12 @@ def test_a_comment_reported_past_the_threshold_is_mailed(
 def test_notify_moderators_can_be_called_for_any_reason(
     article, moderator_emails, mailoutbox, django_capture_on_commit_callbacks, run_tasks
 ):
-    from comments.notifications import notify_moderators
+    from comments.models import Comment
+    from comments.signals import comment_needs_moderator
 
     comment = CommentFactory(article=article)
     with django_capture_on_commit_callbacks(execute=True):
-        notify_moderators(comment, "Reported: off-topic")
+        comment_needs_moderator.send(Comment, comment=comment, reason="Reported: off-topic")
     run_tasks()
     text = mailoutbox[0].body
     assert "needs your attention" in text
@@ -162,7 +164,7 @@ def test_the_comment_link_in_a_mail_leads_to_the_comment_in_its_thread(
     held, client, moderator, mailoutbox
 ):
     comment = held()
-    apply_action([comment], "approve", moderator)
+    moderate_action([comment], "approve", user=moderator)
     response = client.get(link_to(mailoutbox[0], f"/comments/{comment.pk}/"))
     assert response.status_code == 302
     assert response["Location"] == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"

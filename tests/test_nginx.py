@@ -23,9 +23,10 @@ import pytest
 from django.middleware.csrf import _does_token_match
 from django.urls import reverse
 
-from articles.cache import READER_TAG_LENGTH
 from bench.run import free_port, has_brotli, nginx
+from comments import actions
 from comments.models import Comment
+from pagecache.cache import READER_TAG_LENGTH
 from tests.conftest import comment_data
 
 REQUIRE = os.environ.get("NATOBLOG_REQUIRE_NGINX") == "1"
@@ -163,13 +164,15 @@ def test_the_copy_is_not_reused_with_another_cookie(proxy, essay_url):
 def test_a_page_that_changed_is_sent_again(proxy, essay_url, essay):
     reader = Reader(proxy)
     etag = cached_page(reader, essay_url).headers["ETag"]
-    Comment(
-        article=essay,
-        author_name="Nia",
-        author_email="nia@example.com",
-        body="A new approved comment.",
-        status=Comment.Status.APPROVED,
-    ).save(moderate=False)
+    actions.add_moderated(
+        Comment(
+            article=essay,
+            author_name="Nia",
+            author_email="nia@example.com",
+            body="A new approved comment.",
+            status=Comment.Status.APPROVED,
+        )
+    )
     again = reader.get(essay_url, If_None_Match=etag)
     assert again.status == 200
     assert "A new approved comment." in again.text

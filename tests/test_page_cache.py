@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles.cache import CSRF_PLACEHOLDER
+from comments import actions
 from comments.models import Comment
+from pagecache.cache import CSRF_PLACEHOLDER
 from tests.factories import ArticleFactory, CommentFactory
 
 AWAITING = "Your comment is awaiting moderation."
@@ -144,13 +145,14 @@ def change(action):
 
 def approve(essay):
     comment = Comment.objects.get(body="Held back.")
-    comment.status = Comment.Status.APPROVED
-    comment.save()
+    actions.change_status([comment], Comment.Status.APPROVED, "Set by a test")
     return "Held back."
 
 
 def approve_in_bulk(essay):
-    Comment.objects.filter(body="Held back.").update(status=Comment.Status.APPROVED)
+    actions.change_status(
+        Comment.objects.filter(body="Held back."), Comment.Status.APPROVED, "Set by a test"
+    )
     return "Held back."
 
 
@@ -163,13 +165,14 @@ def edit(essay):
 
 def mark_spam(essay):
     comment = Comment.objects.get(body="Shown.")
-    comment.status = Comment.Status.SPAM
-    comment.save()
+    actions.change_status([comment], Comment.Status.SPAM, "Set by a test")
     return "No thoughts yet"
 
 
 def trash_in_bulk(essay):
-    Comment.objects.filter(body="Shown.").update(status=Comment.Status.TRASH)
+    actions.change_status(
+        Comment.objects.filter(body="Shown."), Comment.Status.TRASH, "Set by a test"
+    )
     return "No thoughts yet"
 
 
@@ -349,7 +352,7 @@ def test_a_repeat_visit_gets_304(url, essay):
 
 def test_no_304_for_a_copy_older_than_an_hour(url, essay, monkeypatch):
     """The copy holds the form's timestamp of then: after an hour, a new page."""
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     reader = Client()
     etag = reader.get(url)["ETag"]
@@ -390,7 +393,7 @@ def test_a_page_without_a_token_needs_no_cookie_for_its_304(rf, db):
     """(Every article page has a form; a page without one gets plain validators.)"""
     from django.http import HttpResponse
 
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     def render():
         return HttpResponse("<p>Nothing to post.</p>")
@@ -405,7 +408,7 @@ def test_a_page_without_a_token_needs_no_cookie_for_its_304(rf, db):
 
 
 def test_the_page_is_not_kept_past_the_moment_comments_close(db, settings, monkeypatch):
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     settings.COMMENTS_CLOSE_AFTER_DAYS = 14
     article = ArticleFactory(published_at=timezone.now() - timedelta(days=14, minutes=-10))
@@ -421,7 +424,7 @@ def test_the_page_is_not_kept_past_the_moment_comments_close(db, settings, monke
 
 
 def test_a_cache_that_is_down_does_not_take_the_page_down(url, essay, monkeypatch):
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     def down(*args, **kwargs):
         raise ConnectionError("cache is down")
@@ -451,7 +454,7 @@ def test_for_nginx_the_page_keeps_its_placeholder_and_sets_no_cookie(url, essay,
 
 def test_the_etag_nginx_builds_from_the_page_tag_is_the_apps(url, essay, settings):
     """deploy/nginx.conf: W/"<X-Page-Tag>-<the reader's CSRF cookie, 8 characters>"."""
-    from articles.cache import READER_TAG_LENGTH
+    from pagecache.cache import READER_TAG_LENGTH
 
     settings.PAGE_CACHE_PROXY_SECONDS = 2
     filled = Client().get(url, HTTP_X_PAGE_CACHE="fill")
@@ -483,7 +486,7 @@ def test_the_nginx_header_is_ignored_unless_configured_or_for_personal_pages(
 
 def test_a_process_never_serves_its_own_copy_once_another_changed_the_page(url, essay, cached):
     """Each process keeps the pages it served; the version in the shared cache still decides."""
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     cached()
     assert page_cache._local  # this process kept the page
@@ -492,7 +495,7 @@ def test_a_process_never_serves_its_own_copy_once_another_changed_the_page(url, 
 
 
 def test_no_copy_is_served_past_its_time(url, essay, cached, monkeypatch):
-    from articles import cache as page_cache
+    from pagecache import cache as page_cache
 
     cached()
     later = time.time() + page_cache.settings.PAGE_CACHE_SECONDS + 1

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import OutgoingMail, Subscription
+from mail.models import OutgoingMail
+from subscriptions.models import Subscription
 from tests.factories import ArticleFactory
 from tests.html import elements
 from tests.mail import html_part, link_to, time_passes

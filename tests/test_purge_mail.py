@@ -7,7 +7,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import OutgoingMail, Subscription, UsedLink
+from mail.models import OutgoingMail, UsedLink
+from subscriptions.models import Subscription
 
 
 def mail(state, sent_days_ago=None):

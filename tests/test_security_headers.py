@@ -185,7 +185,7 @@ def test_the_comment_form_posts_with_the_token_the_page_carries(essay):
 CSRF_EXEMPT_TEMPLATES = {
     # RFC 8058 one-click unsubscribe: mail clients POST with no cookie; the signed token in
     # the address protects it (comments.mail_views.unsubscribe).
-    "comments/subscriptions/unsubscribe.html",
+    "subscriptions/unsubscribe.html",
 }
 
 

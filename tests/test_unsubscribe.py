@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments import signing
-from comments.models import Subscription
+from mail import links
+from subscriptions import tokens as signing
+from subscriptions.models import Subscription
 from tests.factories import ArticleFactory
 
 
@@ -71,7 +72,7 @@ def test_an_altered_unsubscribe_link_changes_nothing(client, subscription):
         assert response.status_code == 400
     # a genuine token for one subscription cannot end another
     other = Subscription.objects.create(kind="posts", email="other@example.com")
-    forged = signing.make(signing.UNSUBSCRIBE, {"s": other.pk, "h": subscription.email_hash[:16]})
+    forged = links.make(signing.UNSUBSCRIBE, {"s": other.pk, "h": subscription.email_hash[:16]})
     assert client.post(f"/comments/subscriptions/unsubscribe/{forged}/").status_code == 400
     assert Subscription.objects.count() == 2
 

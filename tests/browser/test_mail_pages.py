@@ -5,8 +5,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comments import signing
-from comments.models import Comment, Subscription
+from comments.links import moderation_token
+from comments.models import Comment
+from subscriptions import tokens
+from subscriptions.models import Subscription
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +23,12 @@ def mail_links(essay):
     )
     pending = Subscription.objects.create(kind="posts", email="ann@example.com")
     return {
-        "moderate": f"/comments/moderate/{signing.moderation_token(comment, 'approve')}/",
-        "confirm": f"/comments/subscriptions/confirm/{signing.confirmation_token(pending)}/",
+        "moderate": f"/comments/moderate/{moderation_token(comment, 'approve')}/",
+        "confirm": f"/comments/subscriptions/confirm/{tokens.confirmation_token(pending)}/",
         "unsubscribe": (
-            f"/comments/subscriptions/unsubscribe/{signing.unsubscribe_token(subscription)}/"
+            f"/comments/subscriptions/unsubscribe/{tokens.unsubscribe_token(subscription)}/"
         ),
-        "manage": f"/comments/subscriptions/manage/{signing.manage_token(pending.email_hash)}/",
+        "manage": f"/comments/subscriptions/manage/{tokens.manage_token(pending.email_hash)}/",
         "broken": "/comments/moderate/broken/",
     }
 

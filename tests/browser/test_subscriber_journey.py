@@ -5,7 +5,9 @@ they say."""
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment, Subscription
+from comments import actions
+from comments.models import Comment
+from subscriptions.models import Subscription
 from tests.mail import link_to, run_worker, sent_to
 
 from .helpers import ESSAY, fill_comment_form, reply_form
@@ -42,8 +44,7 @@ def test_subscriber_confirms_then_unsubscribes_from_links_in_mails(page, page_lo
         author_email="other@example.com",
         body="A new point of view.",
     )
-    other.status = Comment.Status.APPROVED
-    other.save()
+    actions.change_status([other], Comment.Status.APPROVED, "Set by a test")
     run_worker()
     notification = sent_to(mailoutbox, ADDRESS)[-1]
     assert "A new point of view." in notification.body

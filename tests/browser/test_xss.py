@@ -4,6 +4,7 @@ article, the report page and in the moderation queue."""
 import pytest
 from playwright.sync_api import expect
 
+from comments import actions
 from comments.models import Comment
 from tests.factories import CommentFactory
 
@@ -81,7 +82,9 @@ def test_hostile_comments_are_shown_as_text_and_run_nothing(
         author_url=f"javascript:{RUN}",
         body="Imported.",
     )
-    Comment.objects.pending().update(status=Comment.Status.APPROVED)  # a moderator approves
+    actions.change_status(
+        Comment.objects.pending(), Comment.Status.APPROVED, "Set by a test"
+    )  # a moderator approves
 
     visitor = dialogs(new_page())
     visitor.goto(ESSAY)

@@ -1,10 +1,11 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from comments import actions
+from comments.conf import settings
 from comments.models import Comment, DiscussionSettings
 from comments.privacy import strip_network_data
 
@@ -37,17 +38,9 @@ class Command(BaseCommand):
         emptied = with_replies.exclude(body="", author_email="").count()
         deleted = old.count() - with_replies.count()
         if not dry_run:
-            with_replies.update(
-                body="",
-                body_html="",
-                author_name="Removed",
-                author_email="",
-                author_url="",
-                ip_address=None,
-                user_agent="",
-                user=None,
-            )
-            old.exclude(pk__in=with_replies.values("pk")).delete()
+            kept = list(with_replies)
+            actions.empty(kept, author_name="Removed")
+            old.exclude(pk__in=[comment.pk for comment in kept]).delete()
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             f"{verb} {deleted} spam and trash comment(s) older than {days} days"

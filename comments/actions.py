@@ -1,0 +1,163 @@
+"""Everything that creates a comment or changes its status goes through here.
+
+- ``post(comment)``: a new comment from a commenter (the form, a moderator's reply in the
+  admin, the shell): the one moderation decision (comments/moderation.py) sets its status,
+  then it is saved.
+- ``add_moderated(comment)``: a new comment whose status is already decided (fixtures, the
+  benchmark, an import): saved as it is.
+- ``change_status(comments, status, reason, ...)``: the one status change, for moderators'
+  actions in the admin, the links in moderation mails, readers' reports and account deletion.
+- ``moderate_action(comments, action, ...)``: a moderator's action by name ("approve", "spam",
+  ...), as the admin and the mail links offer them.
+- ``report(comment, reporter, reason)`` and ``empty(comments, ...)``.
+
+Each sends its signal (comments/signals.py) once the transaction commits; the receivers in
+subscriptions decide what is mailed. ``Comment.save()`` only derives fields, and a status set
+by ``QuerySet.update()`` is refused, so no change of status can skip this module.
+"""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Comment, DiscussionSettings, Flag
+from .moderation import moderate
+from .signals import comment_needs_moderator, comment_status_changed, send_on_commit
+
+Status = Comment.Status
+REMOVED = (Status.SPAM, Status.TRASH)
+ACTION_LABELS = {
+    "approve": "Approved",
+    "unapprove": "Unapproved",
+    "spam": "Marked as spam",
+    "not_spam": "Marked as not spam",
+    "trash": "Moved to trash",
+    "restore": "Restored from trash",
+}
+# What an emptied comment keeps of its author (see ``empty``; privacy's erasure keeps the text).
+ANONYMISED = {
+    "author_name": "Anonymous",
+    "author_email": "",
+    "email_hash": "",  # matches no address: the moderation rules know no one by it
+    "author_url": "",
+    "ip_address": None,
+    "user_agent": "",
+    "user": None,
+    "notify_comments": False,
+    "notify_posts": False,
+}
+
+
+def post(comment):
+    """Moderate and save a new comment; its signal goes once the transaction commits."""
+    moderate(comment)
+    return add_moderated(comment)
+
+
+def add_moderated(comment):
+    """Save a new comment whose status (and reason) is already decided."""
+    comment.decided = True
+    comment.save()
+    send_on_commit(comment_status_changed, comment, old_status=None)
+    return comment
+
+
+def change_status(comments, status, reason, *, user=None, label=None):
+    """Give each comment ``status`` with ``reason`` (one save per comment), remembering where
+    "Restore from trash" puts a removed one back, and logging the change in the admin's
+    history when a ``user`` made it. Comments already in that status are left alone.
+    Returns the comments that changed."""
+    changed = []
+    for comment in comments:
+        if status == comment.status:
+            continue
+        old = comment.status
+        if status in REMOVED and old not in REMOVED:
+            comment.status_before_removal = old
+        comment.status = status
+        comment.moderation_reason = reason
+        comment.decided = True
+        comment.save(
+            update_fields=["status", "status_before_removal", "moderation_reason", "updated_at"]
+        )
+        changed.append(comment)
+        if user is not None:
+            LogEntry.objects.log_actions(
+                user.pk,
+                [comment],
+                CHANGE,
+                f"{label or reason}: {Status(old).label} → {comment.get_status_display()}",
+                single_object=True,
+            )
+        send_on_commit(comment_status_changed, comment, old_status=old)
+    return changed
+
+
+def target_status(action, comment):
+    """The status a moderator's action gives this comment (None: the action does not apply)."""
+    current = comment.status
+    if action == "approve":
+        return Status.APPROVED
+    if action == "unapprove":
+        return Status.PENDING if current == Status.APPROVED else None
+    if action == "spam":
+        return Status.SPAM
+    if action == "not_spam":
+        return Status.PENDING if current == Status.SPAM else None
+    if action == "trash":
+        return Status.TRASH
+    if action == "restore":
+        if current != Status.TRASH:
+            return None
+        return comment.status_before_removal or Status.PENDING
+    raise ValueError(f"unknown moderation action {action!r}")
+
+
+def moderate_action(comments, action, *, user=None, via=None):
+    """A moderator's action on comments: by ``user`` in the admin, or ``via`` a moderation
+    mail's link. Returns the comments that changed."""
+    label = ACTION_LABELS[action]
+    reason = f"{label} by {user.get_username()}" if user is not None else f"{label} {via}"
+    changed = []
+    for comment in comments:
+        status = target_status(action, comment)
+        if status is not None:
+            changed += change_status([comment], status, reason, user=user, label=label)
+    return changed
+
+
+def report(comment, reporter, reason=""):
+    """Record a reader's report (once per reporter). Past the threshold an approved comment
+    goes back to pending and the moderators are told. Returns True when this report was new."""
+    _, created = Flag.objects.get_or_create(
+        comment=comment, reporter=reporter, defaults={"reason": reason[:200]}
+    )
+    if not created:
+        return False
+    threshold = DiscussionSettings.load().report_threshold
+    count = comment.flags.count()
+    if threshold and count >= threshold and comment.status == Status.APPROVED:
+        reason = f"Held: reported by {count} readers"
+        change_status([comment], Status.PENDING, reason)
+        send_on_commit(comment_needs_moderator, comment, reason=reason)
+    return True
+
+
+@transaction.atomic
+def empty(comments, *, author_name, status=None, reason=None):
+    """Empty comments that must keep their place in a thread (replies hang on them): no text,
+    no personal data; readers see "This comment was removed.". With ``status``, they also
+    move there (account deletion trashes them). Returns how many were emptied."""
+    comments = list(comments)
+    ids = [comment.pk for comment in comments]
+    Comment.objects.filter(pk__in=ids).update(
+        **{**ANONYMISED, "author_name": author_name},
+        body="",
+        body_html="",
+        updated_at=timezone.now(),
+    )
+    if status is not None:
+        change_status(Comment.objects.filter(pk__in=ids), status, reason)
+        # nothing is left to restore: "Restore from trash" would give an empty comment back
+        Comment.objects.filter(pk__in=ids).update(status_before_removal="")
+    return len(ids)

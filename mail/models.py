@@ -1,0 +1,67 @@
+from django.db import models
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to one address, queued in the database and sent by the task worker.
+
+    A delivery task claims the row (queued -> sending) with one conditional UPDATE before it
+    talks to the mail server, so a task that runs twice sends nothing the second time.
+    A failed send is retried with back-off; after MAIL_MAX_ATTEMPTS it is marked failed,
+    with the error, for staff to retry from the admin."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        MODERATION = "moderation", "Comment to moderate"
+        AUTHOR = "author", "Approved comment, to the article's author"
+        CONFIRMATION = "confirmation", "Subscription confirmation"
+        NEW_COMMENT = "new_comment", "New comment, to subscribers"
+        NEW_POST = "new_post", "New post, to subscribers"
+        ACCOUNT = "account", "Account (address confirmation, password reset)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "comments_outgoingmail"  # created by the comments app before mail had its own
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class UsedLink(models.Model):
+    """The nonce of a single-use signed link (Approve/Spam/Trash in a moderation mail) that
+    has been used. Rows older than COMMENTS_LINK_MAX_AGE_DAYS may be deleted: the signature
+    has expired by then."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "comments_usedlink"
+        ordering = ["-used_at"]
+        verbose_name_plural = "used links"
+
+    def __str__(self):
+        return self.nonce

@@ -1,0 +1,46 @@
+"""The settings of one app, with their defaults kept in the app (``<app>/conf.py``).
+
+An app lists its settings and their defaults once; ``natoblog/settings.py`` sets a setting only
+when the environment names it (``from_environment``); anything else falls back to the
+default. Reading goes through Django's settings each time, so tests that override a setting
+see the new value.
+"""
+
+import os
+
+from django.conf import settings as django_settings
+
+
+class AppSettings:
+    def __init__(self, defaults):
+        self._defaults = defaults
+
+    def __getattr__(self, name):
+        try:
+            default = self._defaults[name]
+        except KeyError:
+            raise AttributeError(f"No setting {name!r} in this app") from None
+        return getattr(django_settings, name, default)
+
+    def __dir__(self):
+        return list(self._defaults)
+
+
+def parse(value, default):
+    """An environment variable's text as the type of the setting's default."""
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, list | tuple):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def from_environment(defaults, environ=os.environ):
+    """{name: value} for the settings in ``defaults`` that the environment sets (not empty)."""
+    return {
+        name: parse(environ[name], default)
+        for name, default in defaults.items()
+        if environ.get(name, "") != ""
+    }

@@ -1,0 +1,26 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+
+class FollowForm(forms.Form):
+    """ "Follow this blog": new posts by e-mail, for readers who do not comment."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="We will send a link to confirm. Address never made public.",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "follow")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template owns <form>, its action and the CSRF token
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("email"))
