@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from articles.cache import CSRF_PLACEHOLDER, PROXY_FILL
-from bench.run import SITE_LINES, site_config
+from harness.nginx import SITE_LINES, site_config
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX = (DEPLOY / "nginx.conf").read_text()
