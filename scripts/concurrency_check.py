@@ -42,21 +42,21 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# run as a script (python scripts/concurrency_check.py): harness/ importable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness import ROOT, processes
+from harness.databases import postgres_admin, postgres_database, redis_prefix, with_database
+from harness.processes import free_port, gunicorn_command, running, wait_for_port
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 ARTICLE = "/articles/the-future-of-nato/"
 POST = "/comments/post/the-future-of-nato/"
 REQUEST_TIMEOUT = 30
 RUN_DEADLINE = 240  # seconds, the whole run
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -125,86 +125,29 @@ class Database:
         return dict(rows)
 
 
-def postgres_urls(base_url, name):
-    parts = urllib.parse.urlsplit(base_url)
-    admin = parts._replace(path="/postgres").geturl()
-    scratch = parts._replace(path=f"/{name}").geturl()
-    return admin, scratch
-
-
-def create_postgres(base_url):
-    import psycopg
-
-    name = f"natoblog_concurrency_{os.getpid()}"
-    admin, scratch = postgres_urls(base_url, name)
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        db.execute(f'CREATE DATABASE "{name}"')
-    return name, admin, scratch
-
-
-def drop_postgres(name, admin):
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def manage(env, *args):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
+    """manage.py with the project's Python; its output kept (and printed by the caller)."""
+    return processes.manage(env, *args, python=PYTHON, capture_output=True, text=True, timeout=180)
+
+
+@contextmanager
+def server(env, port, workers, threads, log):
+    """gunicorn (gthread) on 127.0.0.1:``port`` once it accepts connections, its output in
+    ``log``; our own master stopped by its PID at the end (it stops its workers)."""
+    command = gunicorn_command(
+        "natoblog.wsgi",
+        *("--bind", f"127.0.0.1:{port}"),
+        *("--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"),
+        *("--timeout", "60", "--graceful-timeout", "5"),
+        python=PYTHON,
     )
-
-
-def start_server(env, port, workers, threads, log):
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "natoblog.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited at start; see its log")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start within 30 s")
-
-
-def stop_server(server):
-    server.terminate()  # our own gunicorn master, by its PID; it stops its workers
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    popen = {"cwd": ROOT, "env": env, "stdout": log, "stderr": subprocess.STDOUT}
+    with running(command, stop_seconds=15, **popen) as process:
+        if not wait_for_port(port, process, seconds=30):
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start; see its log")
+            raise RuntimeError("gunicorn did not start within 30 s")
+        yield process
 
 
 def summarise(name, results, elapsed):
@@ -276,9 +219,7 @@ def check_no_server_errors(results, allowed):
 
 
 def kill_connections(admin_url, name, stop, counter):
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as db:
+    with postgres_admin(admin_url) as db:
         while not stop.is_set():
             killed = db.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -312,135 +253,54 @@ def main():
     timer.daemon = True
     timer.start()
 
-    tmp = Path(tempfile.mkdtemp(prefix="natoblog-stress-"))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SQLITE_", "COMMENTS_"))
-    }
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="stress-" + os.urandom(32).hex(),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_HSTS_SECONDS="0",
-        DJANGO_VAR_DIR=str(tmp),
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_LOG_LEVEL="WARNING",
-        COMMENTS_TRUSTED_PROXIES="1",
-        COMMENTS_RATE_LIMIT_PER_IP="10",
-        COMMENTS_RATE_LIMIT_PER_EMAIL="0",
-        CACHE_KEY_PREFIX=f"natoblog-stress-{os.getpid()}",
-    )
-    if args.redis:
-        env["REDIS_URL"] = args.redis
-    pg = None
-    if args.postgres:
-        base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-        pg = create_postgres(base_url)
-        env["DATABASE_URL"] = pg[2]
-        env["DATABASE_CONN_MAX_AGE"] = "60"
-        db = Database(url=pg[2])
-        engine = "PostgreSQL"
-    else:
-        env["SQLITE_PATH"] = str(tmp / "db.sqlite3")
-        db = Database(sqlite_path=env["SQLITE_PATH"])
-        engine = "SQLite"
-
     problems = []
-    log_path = tmp / "gunicorn.log"
-    server = None
-    try:
+    # undone in reverse: gunicorn stopped, its log read, the database dropped, the cache's
+    # keys deleted, the scratch directory removed
+    with ExitStack() as stack:
+        tmp = Path(tempfile.mkdtemp(prefix="natoblog-stress-"))
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+        env = processes.loopback_environment(
+            ("DJANGO_", "DATABASE_", "REDIS_", "SQLITE_", "COMMENTS_"),
+            var_dir=tmp,
+            static_root=tmp / "static",
+            DJANGO_SECRET_KEY="stress-" + os.urandom(32).hex(),
+            COMMENTS_TRUSTED_PROXIES="1",
+            COMMENTS_RATE_LIMIT_PER_IP="10",
+            COMMENTS_RATE_LIMIT_PER_EMAIL="0",
+            CACHE_KEY_PREFIX=f"natoblog-stress-{os.getpid()}",
+        )
+        if args.redis:
+            stack.enter_context(redis_prefix(args.redis, env["CACHE_KEY_PREFIX"]))
+            env["REDIS_URL"] = args.redis
+        pg = None
+        if args.postgres:
+            base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+            admin_url = with_database(base_url, "postgres")
+            name = f"natoblog_concurrency_{os.getpid()}"
+            scratch = stack.enter_context(postgres_database(admin_url, name))
+            pg = (name, admin_url)
+            env["DATABASE_URL"] = scratch["url"]
+            env["DATABASE_CONN_MAX_AGE"] = "60"
+            db = Database(url=scratch["url"])
+            engine = "PostgreSQL"
+        else:
+            env["SQLITE_PATH"] = str(tmp / "db.sqlite3")
+            db = Database(sqlite_path=env["SQLITE_PATH"])
+            engine = "SQLite"
+        log_path = tmp / "gunicorn.log"
+        stack.callback(check_log, log_path, problems)
+
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         port = free_port()
-        with open(log_path, "w") as log:
-            server = start_server(env, port, args.workers, args.worker_threads, log)
-            base = f"http://127.0.0.1:{port}"
-            cache = "Redis" if args.redis else "local memory (per worker)"
-            print(
-                f"{engine}, gunicorn {args.workers} workers x {args.worker_threads} threads, "
-                f"{args.threads} client threads, cache: {cache}"
-            )
-
-            # 1. Many readers at once (and a backup in the middle, on SQLite)
-            backup, posting = None, threading.Event()
-            if not args.postgres:
-                backup_path = tmp / "backup.sqlite3"
-
-                def run_backup():
-                    posting.wait(RUN_DEADLINE)
-                    return manage(env, "backup", "--output", str(backup_path))
-
-                backup = ThreadPoolExecutor(1).submit(run_backup)
-            # the backup starts as the posting does (a Django process takes a second to start)
-            results, seconds = run_posts(base, args.posts, args.threads, "many", ready=posting.set)
-            summarise("many readers", results, seconds)
-            problems += check_no_server_errors(results, {302})
-            found, stored = check_accepted(results, db, "many")
-            problems += found
-            print(f"  stored: {len(stored)} comments for {args.posts} accepted posts")
-            if backup is not None:
-                output = backup.result().stdout.strip()
-                with sqlite3.connect(backup_path) as copy:
-                    check = copy.execute("PRAGMA integrity_check").fetchone()[0]
-                print(f"  backup under load: {output} integrity: {check} (of {args.posts})")
-                if check != "ok":
-                    problems.append(f"backup integrity: {check}")
-
-            # 2. One reader flooding: the limit holds across workers with a shared cache
-            flood, seconds = run_posts(base, 40, args.threads, "flood", same_sender=True)
-            statuses = summarise("one reader flooding", flood, seconds)
-            problems += check_no_server_errors(flood, {302, 429})
-            found, _ = check_accepted(flood, db, "flood")
-            problems += found
-            accepted = statuses.get(302, 0)
-            if args.redis and accepted != 10:
-                problems.append(f"rate limit: {accepted} accepted from one reader, not 10")
-            print(f"  accepted from one reader: {accepted} (limit 10 per address)")
-
-            # 3. Connections killed under load (a PostgreSQL restart, as the site sees it)
-            if args.kill_connections:
-                stop, counter = threading.Event(), []
-                killer = threading.Thread(
-                    target=kill_connections, args=(pg[1], pg[0], stop, counter)
-                )
-                try:
-                    killed_run, seconds = run_posts(
-                        base, 200, args.threads, "killed", ready=killer.start
-                    )
-                finally:
-                    stop.set()
-                    killer.join()
-                summarise("connections killed", killed_run, seconds)
-                print(f"  server connections terminated: {sum(counter)} in {len(counter)} rounds")
-                problems += check_no_server_errors(killed_run, {302, 503})
-                found, stored = check_accepted(killed_run, db, "killed")
-                problems += found
-                kept = [r for r in killed_run if r[0] == 503]
-                anyway = sum(1 for r in kept if f"killed comment {r[4]}" in stored.values())
-                print(
-                    f"  503 answers (text kept, 'post again'): {len(kept)}, of which stored "
-                    f"anyway (posting again is refused as a duplicate): {anyway}"
-                )
-                problems += [
-                    f"post {r[4]}: 503 without the text"
-                    for r in kept
-                    if "killed comment" not in r[1]
-                ]
-                after, seconds = run_posts(base, 32, args.threads, "after")
-                summarise("after the killing stopped", after, seconds)
-                problems += check_no_server_errors(after, {302})
-    finally:
-        if server is not None:
-            stop_server(server)
-        log_text = log_path.read_text() if log_path.exists() else ""
-        if "database is locked" in log_text:
-            problems.append("'database is locked' in the server log")
-        if pg is not None:
-            drop_postgres(pg[0], pg[1])
-        shutil.rmtree(tmp, ignore_errors=True)
+        log = stack.enter_context(open(log_path, "w"))
+        stack.enter_context(server(env, port, args.workers, args.worker_threads, log))
+        cache = "Redis" if args.redis else "local memory (per worker)"
+        print(
+            f"{engine}, gunicorn {args.workers} workers x {args.worker_threads} threads, "
+            f"{args.threads} client threads, cache: {cache}"
+        )
+        problems += phases(f"http://127.0.0.1:{port}", args, env, db, tmp, pg)
 
     print(f"  total time {time.monotonic() - started:.0f} s")
     if problems:
@@ -450,6 +310,81 @@ def main():
         return 1
     print("OK: every accepted comment stored; no 500, no 'database is locked'")
     return 0
+
+
+def check_log(log_path, problems):
+    log_text = log_path.read_text() if log_path.exists() else ""
+    if "database is locked" in log_text:
+        problems.append("'database is locked' in the server log")
+
+
+def phases(base, args, env, db, tmp, pg):
+    """The three phases against the server at ``base``; ``pg``: (the scratch database's name,
+    its server's admin URL), or None on SQLite. Returns the problems found."""
+    problems = []
+    # 1. Many readers at once (and a backup in the middle, on SQLite)
+    backup, posting = None, threading.Event()
+    if pg is None:
+        backup_path = tmp / "backup.sqlite3"
+
+        def run_backup():
+            posting.wait(RUN_DEADLINE)
+            return manage(env, "backup", "--output", str(backup_path))
+
+        backup = ThreadPoolExecutor(1).submit(run_backup)
+    # the backup starts as the posting does (a Django process takes a second to start)
+    results, seconds = run_posts(base, args.posts, args.threads, "many", ready=posting.set)
+    summarise("many readers", results, seconds)
+    problems += check_no_server_errors(results, {302})
+    found, stored = check_accepted(results, db, "many")
+    problems += found
+    print(f"  stored: {len(stored)} comments for {args.posts} accepted posts")
+    if backup is not None:
+        output = backup.result().stdout.strip()
+        with sqlite3.connect(backup_path) as copy:
+            check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        print(f"  backup under load: {output} integrity: {check} (of {args.posts})")
+        if check != "ok":
+            problems.append(f"backup integrity: {check}")
+
+    # 2. One reader flooding: the limit holds across workers with a shared cache
+    flood, seconds = run_posts(base, 40, args.threads, "flood", same_sender=True)
+    statuses = summarise("one reader flooding", flood, seconds)
+    problems += check_no_server_errors(flood, {302, 429})
+    found, _ = check_accepted(flood, db, "flood")
+    problems += found
+    accepted = statuses.get(302, 0)
+    if args.redis and accepted != 10:
+        problems.append(f"rate limit: {accepted} accepted from one reader, not 10")
+    print(f"  accepted from one reader: {accepted} (limit 10 per address)")
+
+    # 3. Connections killed under load (a PostgreSQL restart, as the site sees it)
+    if args.kill_connections:
+        stop, counter = threading.Event(), []
+        killer = threading.Thread(target=kill_connections, args=(pg[1], pg[0], stop, counter))
+        try:
+            killed_run, seconds = run_posts(base, 200, args.threads, "killed", ready=killer.start)
+        finally:
+            stop.set()
+            killer.join()
+        summarise("connections killed", killed_run, seconds)
+        print(f"  server connections terminated: {sum(counter)} in {len(counter)} rounds")
+        problems += check_no_server_errors(killed_run, {302, 503})
+        found, stored = check_accepted(killed_run, db, "killed")
+        problems += found
+        kept = [r for r in killed_run if r[0] == 503]
+        anyway = sum(1 for r in kept if f"killed comment {r[4]}" in stored.values())
+        print(
+            f"  503 answers (text kept, 'post again'): {len(kept)}, of which stored "
+            f"anyway (posting again is refused as a duplicate): {anyway}"
+        )
+        problems += [
+            f"post {r[4]}: 503 without the text" for r in kept if "killed comment" not in r[1]
+        ]
+        after, seconds = run_posts(base, 32, args.threads, "after")
+        summarise("after the killing stopped", after, seconds)
+        problems += check_no_server_errors(after, {302})
+    return problems
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from bench.run import SITE_LINES, site_config
+from harness.nginx import SITE_LINES, site_config
 from pagecache.cache import CSRF_PLACEHOLDER, PROXY_FILL
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"

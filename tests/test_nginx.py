@@ -23,9 +23,10 @@ import pytest
 from django.middleware.csrf import _does_token_match
 from django.urls import reverse
 
-from bench.run import free_port, has_brotli, nginx
 from comments import actions
 from comments.models import Comment
+from harness.nginx import has_brotli, nginx_process
+from harness.processes import free_port
 from pagecache.cache import READER_TAG_LENGTH
 from tests.conftest import comment_data
 
@@ -80,7 +81,7 @@ def deployed_nginx(live_server):
     work.chmod(0o755)  # nginx's workers (nobody) read under it
     ports = {"app": urlsplit(live_server.url).port, "nginx": free_port(), "static": free_port()}
     try:
-        with nginx(work, ports):
+        with nginx_process(work, ports):
             yield ports["nginx"]
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -229,9 +230,7 @@ def test_pages_are_compressed_for_each_reader(proxy, essay_url, accept, encoding
 
 def test_without_the_brotli_modules_the_site_runs_with_gzip(live_server, essay, monkeypatch):
     """deploy/nginx.conf includes deploy/nginx-brotli.conf only where it was copied."""
-    import bench.run
-
-    monkeypatch.setattr(bench.run, "has_brotli", lambda: False)  # no load_module, no snippet
+    monkeypatch.setattr("harness.nginx.has_brotli", lambda: False)  # no load_module, no snippet
     with deployed_nginx(live_server) as port:
         reader = Reader(port)
         for accept, encoding in (("gzip, deflate, br", "gzip"), ("br", None)):

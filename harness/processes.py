@@ -1,0 +1,118 @@
+"""The site's processes: ports on 127.0.0.1, ``manage.py``, gunicorn; each stopped at the end."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness import ROOT
+
+
+def free_port():
+    """A port on 127.0.0.1 that nothing listens on (when asked)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, process, seconds=30):
+    """Until ``url`` answers (any status but an error); exits if ``process`` ends first, or
+    after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not answer in {seconds} s")
+
+
+def wait_for_port(port, process, seconds=30, interval=0.2):
+    """True once 127.0.0.1:``port`` accepts a connection; False if ``process`` ends first, or
+    after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(interval)
+    return False
+
+
+@contextmanager
+def running(command, stop_seconds=20, **popen):
+    """``command`` started (``popen``: subprocess.Popen's arguments), and at the end stopped by
+    its PID: SIGTERM, then SIGKILL after ``stop_seconds``."""
+    process = subprocess.Popen(command, **popen)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=stop_seconds)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def manage(env, *args, python=None, **run):
+    """``manage.py *args`` in the project, with ``env``; ``run``: more of subprocess.run's
+    arguments (it must succeed)."""
+    return subprocess.run(
+        [python or sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **run
+    )
+
+
+def gunicorn_command(*args, python=None):
+    """gunicorn from the virtualenv of ``python`` (this interpreter by default), with ``args``."""
+    return [str(Path(python or sys.executable).with_name("gunicorn")), *args]
+
+
+@contextmanager
+def gunicorn(env, port):
+    """The site as deployed (deploy/gunicorn.conf.py: its workers from GUNICORN_WORKERS in
+    ``env``) on 127.0.0.1:``port``, once it answers; stopped at the end."""
+    command = gunicorn_command("-c", "deploy/gunicorn.conf.py", "natoblog.wsgi")
+    env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    with running(command, cwd=ROOT, env=env) as process:
+        wait_for(f"http://127.0.0.1:{port}/", process)
+        yield process
+
+
+def environment_without(*prefixes):
+    """This process's environment, but for the variables whose names start with ``prefixes``
+    (settings the caller sets itself)."""
+    return {key: value for key, value in os.environ.items() if not key.startswith(prefixes)}
+
+
+def loopback_environment(strip, var_dir, static_root, allowed_hosts="127.0.0.1", **settings):
+    """The environment of the site's processes: this one's without the variables starting with
+    ``strip``, with production settings (DEBUG off, a new secret key) for plain HTTP on
+    loopback (no TLS to redirect to), then ``settings``."""
+    env = environment_without(*strip)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS=allowed_hosts,
+        DJANGO_VAR_DIR=str(var_dir),
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_HSTS_SECONDS="0",
+    )
+    env.update(settings)
+    return env
