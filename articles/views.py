@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from natoblog import splice
 from pagecache import cache as page_cache
 
 from .models import Article, Author
@@ -51,6 +52,7 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(splice.fill)  # the comment list (natoblog/splice.py)
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
@@ -60,7 +62,7 @@ def render_article(request, article, context=None, status=200):
     """The page of a published article, rendered for this request with extra ``context``: how
     another app answers with the article's page (the comment form sent back with its errors)."""
     context = {"article": article, "object": article, "is_preview": False, **(context or {})}
-    response = render(request, TEMPLATE, context, status=status)
+    response = splice.fill(render(request, TEMPLATE, context, status=status), request)
     patch_cache_control(response, private=True, no_cache=True)
     return response
 

@@ -77,8 +77,8 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
             html = _fragments[key] = Markup(one.render(values(node, page, dates[0])))
         return html
 
-    html = _template("comments/list.html").render(nodes=nodes, comment=comment)
-    return SafeString(html)
+    comments = [(comment(node), bool(node.children), node.closes) for node in nodes]
+    return SafeString(_template("comments/list.html").render(comments=comments))
 
 
 def values(node, page, dates):

@@ -5,6 +5,7 @@ from urllib.parse import unquote
 
 from django.urls import reverse
 
+from natoblog.splice import defer
 from pagecache.cache import expires
 
 from .conf import settings
@@ -92,8 +93,15 @@ def section_context(request, article, cpage=1, form=None, shared=False):
     return {
         "article": article,
         "comment_page": page,
-        "comment_list": comment_list_html(
-            page.nodes, replies_open=is_open, gravatar=settings.COMMENTS_GRAVATAR, page_url=url
+        # put in the page by natoblog.splice once the page is rendered (a large fragment)
+        "comment_list": defer(
+            request,
+            comment_list_html(
+                page.nodes,
+                replies_open=is_open,
+                gravatar=settings.COMMENTS_GRAVATAR,
+                page_url=url,
+            ),
         ),
         "comment_form": form,
         "comments_open": is_open,
