@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from . import admin_articles
+from . import actions, admin_articles
 from .actions import ACTION_LABELS, moderate_action
 from .admin_views import CommentAdminViews
 from .models import Comment, DiscussionSettings, Flag
@@ -109,6 +109,24 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flag_count=Count("flags"))
+
+    def save_model(self, request, obj, form, change):
+        """A comment added here has the status the moderator chose; a status changed here
+        takes the one path every status change takes (comments.actions), after the other
+        edits are saved."""
+        if not change:
+            obj.moderation_reason = obj.moderation_reason or (
+                f"Added by {request.user.get_username()} in the admin"
+            )
+            actions.add_moderated(obj)
+            return
+        status = obj.status
+        if obj.status_changed:
+            obj.status = obj._loaded_status
+        super().save_model(request, obj, form, change)
+        if status != obj.status:
+            label = f"Changed by {request.user.get_username()} in the admin"
+            actions.change_status([obj], status, label, user=request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
