@@ -15,6 +15,11 @@ TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
 _blank_form_html = {}  # (form class, anonymous) -> the markup of its blank form
 
 
+# What an e-mail field says when it is left empty or is not an address (the follow form too).
+EMAIL_ERRORS = {
+    "required": "Please enter your email address.",
+    "invalid": "Please enter a valid email address, like name@example.com.",
+}
 HONEYPOT_LABEL = "Leave this field empty if you are a person (it catches spam robots)."
 
 
@@ -56,10 +61,7 @@ class CommentForm(forms.ModelForm):
         label="Email",
         max_length=100,
         help_text="Address never made public",
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, like name@example.com.",
-        },
+        error_messages=EMAIL_ERRORS,
     )
     author_name = forms.CharField(
         label="Name",

@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from comments.forms import EMAIL_ERRORS
+
 
 class FollowForm(forms.Form):
     """ "Follow this blog": new posts by e-mail, for readers who do not comment."""
@@ -10,10 +12,7 @@ class FollowForm(forms.Form):
         label="Email",
         max_length=254,
         help_text="We will send a link to confirm. Address never made public.",
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, like name@example.com.",
-        },
+        error_messages=EMAIL_ERRORS,
     )
 
     def __init__(self, *args, **kwargs):

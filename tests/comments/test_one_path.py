@@ -22,6 +22,21 @@ def received():
     comment_status_changed.disconnect(dispatch_uid="test-one-path")
 
 
+def change_form(comment, **changes):
+    """What the comment's admin page posts, with ``changes``."""
+    return {
+        "article": comment.article_id,
+        "parent": "",
+        "body": comment.body,
+        "status": comment.status,
+        "author_name": comment.author_name,
+        "author_email": comment.author_email,
+        "author_url": "",
+        "user": "",
+        **changes,
+    }
+
+
 def test_a_new_comment_saved_any_other_way_is_refused(db):
     comment = Comment(article=ArticleFactory(), author_name="A", author_email="a@example.com")
     comment.body = "Saved straight through the ORM."
@@ -71,16 +86,7 @@ def test_a_status_changed_on_the_admin_page_takes_the_one_path(
 ):
     comment = CommentFactory(status=Comment.Status.PENDING, body="Edited and approved.")
     url = f"/admin/comments/comment/{comment.pk}/change/"
-    form = {
-        "article": comment.article_id,
-        "parent": "",
-        "body": "Edited, then approved.",
-        "status": Comment.Status.APPROVED,
-        "author_name": comment.author_name,
-        "author_email": comment.author_email,
-        "author_url": "",
-        "user": "",
-    }
+    form = change_form(comment, body="Edited, then approved.", status="approved")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -98,16 +104,7 @@ def test_an_edit_on_the_admin_page_that_keeps_the_status_tells_no_one(
     admin_client, received, django_capture_on_commit_callbacks
 ):
     comment = CommentFactory(status=Comment.Status.APPROVED)
-    form = {
-        "article": comment.article_id,
-        "parent": "",
-        "body": "A typo fixed.",
-        "status": Comment.Status.APPROVED,
-        "author_name": comment.author_name,
-        "author_email": comment.author_email,
-        "author_url": "",
-        "user": "",
-    }
+    form = change_form(comment, body="A typo fixed.")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(f"/admin/comments/comment/{comment.pk}/change/", form)
     assert response.status_code == 302
