@@ -151,7 +151,8 @@ class CommentForm(forms.ModelForm):
         A blank form (unbound, nothing filled in) is the same for every anonymous reader, and
         for every logged-in one, but for its timestamp: its markup is kept per process with the
         timestamp placeholder in it, which a form that is not shared gets filled here. (crispy's
-        templates cost more than the rest of the page: about 10 ms.)"""
+        templates cost more than the rest of an article page without comments: make bench's
+        "render ms" column shows the page.)"""
         if self.is_bound or self.initial:
             return render_crispy_form(self, helper=self.helper)
         key = (type(self), self.user is None)

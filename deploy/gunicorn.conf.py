@@ -18,7 +18,7 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 # Restart each worker now and then, so that a slow leak cannot grow for ever; rarely, since a
-# new worker starts with empty caches (at 1,000 requests/s, 5,000 meant every few seconds).
+# new worker starts with empty caches (under make bench's load, 5,000 meant every few seconds).
 max_requests = 200_000
 max_requests_jitter = 20_000
 # X-Forwarded-Proto is believed from nginx on this host only.
