@@ -2,7 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .pages import slugs_changed
+from pagecache.cache import invalidate
+
 from .rendering import render_markdown
 
 
@@ -36,7 +37,7 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    # Bulk changes refresh the cached pages (articles/pages.py), as Article.save() does.
+    # Bulk changes refresh the cached pages (article_changed, below), as Article.save() does.
     def update(self, **kwargs):
         slugs = list(self.values_list("slug", flat=True))
         rows = super().update(**kwargs)
@@ -113,3 +114,18 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+# An article's pages in the page cache (pagecache) are the group named by the article's slug.
+# Whatever changes what an article's page shows calls one of these (Article and Author saves
+# above, and the comments app for its comments); they act once the transaction commits.
+
+
+def article_changed(*article_ids):
+    """Stop serving the cached pages of these articles (by id, looked up after the commit)."""
+    invalidate(lambda: Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True))
+
+
+def slugs_changed(slugs):
+    """Like ``article_changed``, for articles known by slug (the slug before a rename, too)."""
+    invalidate(list(slugs))

@@ -5,8 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-from articles.pages import article_changed
+from articles.models import Article, article_changed
 from natoblog.addresses import email_hash
 
 from .conf import settings as conf

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from articles.pages import article_changed
+from articles.models import article_changed
 
 comment_status_changed = Signal()
 comment_needs_moderator = Signal()
