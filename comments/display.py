@@ -30,7 +30,7 @@ def _template(name):
 
 
 class DateFormats:
-    """The two dates each comment shows, as the template filters ``date:'c'`` and
+    """The two dates each comment shows, as the template filters ``html_datetime`` and
     ``date:"F j, Y \\a\\t g:i a"`` write them, in the current time zone and language, with
     the translations looked up once per page, not per comment."""
 
@@ -44,7 +44,9 @@ class DateFormats:
         local = value.astimezone(self.zone) if timezone.is_aware(value) else value
         hour, month = local.hour, self.months[local.month]
         time = f"{hour % 12 or 12}:{local.minute:02d} {self.pm if hour > 11 else self.am}"
-        return local.isoformat(), f"{month} {local.day}, {local.year:04d} at {time}"
+        return local.isoformat(
+            timespec="seconds"
+        ), f"{month} {local.day}, {local.year:04d} at {time}"
 
 
 def comment_list_html(nodes, *, replies_open, gravatar, page_url):
