@@ -5,7 +5,7 @@ import logging
 
 from django.contrib.sessions import middleware as sessions
 from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DataError, InterfaceError, OperationalError, connections
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -51,3 +51,20 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
+
+
+class BadValueMiddleware:
+    """A value the database cannot hold (a number too large for its column, sent in a query
+    string to the admin's filters, say) is the sender's mistake: 400, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OverflowError | DataError):
+            return None
+        logger.info("Bad value: %s %s (%s)", request.method, request.path, exception)
+        return render(request, "400.html", status=400)

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that cannot reach the database answers 503 + Retry-After, not 500.
     "natoblog.middleware.DatabaseUnavailableMiddleware",
+    # A value too large for the database (a query string's number): 400, not 500.
+    "natoblog.middleware.BadValueMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
