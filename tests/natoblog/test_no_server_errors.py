@@ -45,8 +45,19 @@ FIELDS = [
 ]
 VALUES = st.one_of(
     st.sampled_from(
-        ["", "0", "1", "-1", "default", "a:b", "/", "//evil.example", "²", "10" * 20]
-        + ["ann@example.com"]
+        [
+            "",
+            "0",
+            "1",
+            "-1",
+            "default",
+            "a:b",
+            "/",
+            "//evil.example",
+            "²",
+            "10" * 20,
+            "a@b.example",
+        ]
     ),
     st.text(max_size=30),
 )
@@ -102,8 +113,8 @@ def test_no_server_error(route, essay, admin_user):
     )
     @given(query=DATA, body=DATA)
     # what a valid form with a strange "next" sends (the follow form once answered 500 to it)
-    @example(query={"next": "default"}, body={"follow-email": "ann@example.com", "next": "a:b"})
-    @example(query={}, body={"follow-email": "ann@example.com", "next": "default"})
+    @example(query={"next": "default"}, body={"follow-email": "a@b.example", "next": "a:b"})
+    @example(query={}, body={"follow-email": "a@b.example", "next": "default"})
     def check(query, body):
         for client in (visitor, staff):
             for response in (client.get(path, query), client.post(path, body)):
