@@ -181,7 +181,7 @@ else:
     }
 
 # Cache: Django's own Redis cache when REDIS_URL is set (shared by every app server),
-# otherwise a per-process local-memory cache.
+# otherwise a per-process local-memory cache, and for the page cache a cache on disk.
 if env("REDIS_URL"):
     CACHES = {
         "default": {
@@ -196,10 +196,26 @@ if env("REDIS_URL"):
             },
         }
     }
+    PAGE_CACHE_ALIAS = "default"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Article pages for anonymous readers (pagecache/cache.py): how long a rendered page is kept in
-# that cache (0 turns the page cache off; invalidation is exact, but a change that commits
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # The page cache's versions and pages (pagecache/cache.py) must be seen by every
+        # process of the site at once: the web server's workers, and manage.py (a shell, an
+        # import, purge_comments, erase_personal_data, the mail worker) changing what a page
+        # shows. Without Redis, a directory they all share (on one host: several app servers
+        # need REDIS_URL). Past MAX_ENTRIES, Django deletes a third of them at random: an
+        # article whose version went is rendered again, never served from an older page.
+        "pagecache": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+    PAGE_CACHE_ALIAS = "pagecache"
+# Article pages for anonymous readers (pagecache/cache.py): the cache that keeps them and their
+# versions (PAGE_CACHE_ALIAS, above: Redis, or the shared directory), how long a rendered page
+# is kept there (0 turns the page cache off; invalidation is exact, but a change that commits
 # while Redis is unreachable cannot reach it: this bounds how long the older page may show),
 # and how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)

@@ -17,6 +17,14 @@ gives groups a new version once the transaction that changed them commits, so a 
 from older data can never be served again. Code and settings that change the markup are part
 of the cache key, so a deploy never serves the previous release's pages.
 
+Where it keeps them. Versions and pages are in the cache named by the ``PAGE_CACHE_ALIAS``
+setting ("default" if unset), read with every request: it must be one that every process of
+the site shares (the web server's workers, ``manage.py`` commands and shells, the mail
+worker), or a change made by one process is not seen by the others (a comment removed by a
+moderator, personal data erased, still shown by another process for ``PAGE_CACHE_SECONDS``).
+natoblog/settings.py names the default cache when it is Redis, and otherwise a cache of its
+own on disk (Django's ``FileBasedCache``): a local-memory cache would be one per process.
+
 Each process also keeps the last few pages it served (``LOCAL_PAGES``), so that a hit costs
 one small read of the version from the shared cache instead of the whole page.
 
@@ -49,7 +57,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -76,6 +84,27 @@ _local_lock = threading.Lock()  # for threaded servers (runserver, gthread worke
 MARKUP_SETTINGS = ["SITE_NAME", "STATIC_URL", "TIME_ZONE"]
 # Placeholders besides the CSRF token that each response fills (register_placeholder).
 PLACEHOLDERS = {}
+
+
+class _PageCache:
+    """The cache named by ``PAGE_CACHE_ALIAS``, looked up on each use (tests change the
+    setting), as ``django.core.cache.cache`` is the default one."""
+
+    def __getattr__(self, name):
+        return getattr(caches[_alias()], name)
+
+    def __setattr__(self, name, value):
+        setattr(caches[_alias()], name, value)
+
+    def __delattr__(self, name):
+        delattr(caches[_alias()], name)
+
+
+def _alias():
+    return getattr(settings, "PAGE_CACHE_ALIAS", "default")
+
+
+cache = _PageCache()  # versions and pages: shared by every process of the site (see above)
 
 
 def register_placeholder(mark, fill):
