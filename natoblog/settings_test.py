@@ -19,5 +19,5 @@ SITE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The page cache is refreshed when a transaction commits, and a test's never does: tests see
-# every change at once without it. tests/test_page_cache.py turns it on and runs the commits.
+# every change at once without it. tests/pagecache/ turns it on and runs the commits.
 PAGE_CACHE_SECONDS = 0

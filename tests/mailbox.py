@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 
-DOWN_BACKEND = "tests.mail.DownBackend"
+DOWN_BACKEND = "tests.mailbox.DownBackend"
 LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

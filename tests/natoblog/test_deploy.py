@@ -10,7 +10,7 @@ from django.conf import settings
 from harness.nginx import SITE_LINES, site_config
 from pagecache.cache import CSRF_PLACEHOLDER, PROXY_FILL
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 NGINX = (DEPLOY / "nginx.conf").read_text()
 
 

@@ -7,7 +7,7 @@ from comments.actions import moderate_action, report
 from comments.models import Comment
 from mail.models import OutgoingMail
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
-from tests.mail import html_part, link_to, links
+from tests.mailbox import html_part, link_to, links
 
 
 @pytest.fixture

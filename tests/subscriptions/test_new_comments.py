@@ -13,7 +13,7 @@ from mail.models import OutgoingMail
 from subscriptions.models import Subscription
 from tests.conftest import form_fields
 from tests.factories import ArticleFactory, CommentFactory
-from tests.mail import html_part, link_to
+from tests.mailbox import html_part, link_to
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from tests.html import blocks, texts
 
-SEED = (Path(__file__).parent / "data" / "the-future-of-nato.txt").read_text(encoding="utf-8")
+SEED = (Path(__file__).resolve().parent.parent / "data" / "the-future-of-nato.txt").read_text(
+    encoding="utf-8"
+)
 LINES = SEED.split("\n")
 BIO_INDEX = next(i for i, line in enumerate(LINES) if line.startswith("Oliver Gao is"))
 TITLE = LINES[0]

@@ -15,7 +15,7 @@ from tests.conftest import comment_data
 from tests.factories import CommentFactory
 from tests.html import elements
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def policy(response):

@@ -95,6 +95,6 @@ def test_home_and_article_query_counts_are_small(client, essay, django_assert_ma
         ArticleFactory()
     with django_assert_max_num_queries(2):
         assert client.get(reverse("articles:index")).status_code == 200
-    # the article with its author, then the comment section (see test_comment_queries.py)
+    # the article with its author, then the comment section (see tests/comments/test_queries.py)
     with django_assert_max_num_queries(4):
         assert client.get(essay.get_absolute_url()).status_code == 200

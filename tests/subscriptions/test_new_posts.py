@@ -11,7 +11,7 @@ from mail.models import OutgoingMail
 from subscriptions.models import Subscription
 from tests.factories import ArticleFactory
 from tests.html import elements
-from tests.mail import html_part, link_to, time_passes
+from tests.mailbox import html_part, link_to, time_passes
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import ArticleFactory, CommentFactory
 from tests.html import elements
 
 POST_URL = "/comments/post/the-future-of-nato/"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rendered_token(page):

@@ -128,7 +128,7 @@ def test_the_setting_comes_from_the_environment():
             env["COMMENTS_ANONYMISE_IP_AFTER_DAYS"] = value
         result = subprocess.run(
             [sys.executable, "-c", code],
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],
             env=env,
             capture_output=True,
             text=True,

@@ -13,7 +13,7 @@ from comments.models import Comment
 from mail import delivery
 from mail.models import OutgoingMail
 from tests.factories import ArticleFactory
-from tests.mail import DOWN_BACKEND, LOCMEM_BACKEND, html_part, run_worker, time_passes
+from tests.mailbox import DOWN_BACKEND, LOCMEM_BACKEND, html_part, run_worker, time_passes
 
 
 def queue_one(to="reader@example.com"):
