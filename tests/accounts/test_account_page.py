@@ -6,10 +6,9 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils.timezone import now
 
 from comments.models import Comment
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, SubscriptionFactory, UserFactory
 from tests.html import texts, unsafe_markup
 from tests.oauth import enable_providers
 
@@ -17,9 +16,9 @@ S = Comment.Status
 
 
 @pytest.fixture
-def member(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        "ann", "ann@example.com", "pw", first_name="Ann", last_name="Reader"
+def member(db):
+    user = UserFactory(
+        username="ann", email="ann@example.com", first_name="Ann", last_name="Reader"
     )
     EmailAddress.objects.create(user=user, email="ann@example.com", verified=True, primary=True)
     return user
@@ -82,9 +81,9 @@ def test_the_page_lists_my_subscriptions_and_links_to_manage_them(member_client,
     from subscriptions.models import Subscription
     from subscriptions.optin import manage_path
 
-    Subscription.objects.create(kind="comments", article=essay, email="ANN@example.com")
-    Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
-    Subscription.objects.create(kind="posts", email="someone.else@example.com")
+    SubscriptionFactory(article=essay, email="ANN@example.com", confirmed=False)
+    SubscriptionFactory(kind="posts", email="ann@example.com")
+    SubscriptionFactory(kind="posts", email="someone.else@example.com", confirmed=False)
     page = member_client.get("/accounts/profile/").content.decode()
     assert "New comments on" in page
     assert "Waiting for confirmation" in page
@@ -98,10 +97,9 @@ def test_the_page_lists_my_subscriptions_and_links_to_manage_them(member_client,
 
 
 def test_an_unverified_address_shows_no_subscriptions(member_client, member):
-    from subscriptions.models import Subscription
 
     EmailAddress.objects.create(user=member, email="claimed@example.com", verified=False)
-    Subscription.objects.create(kind="posts", email="claimed@example.com", confirmed_at=now())
+    SubscriptionFactory(kind="posts", email="claimed@example.com")
     page = member_client.get("/accounts/profile/").content.decode()
     assert "You are not subscribed to anything." in page
     assert "claimed@example.com</a>" not in page
@@ -110,8 +108,8 @@ def test_an_unverified_address_shows_no_subscriptions(member_client, member):
 def test_deleting_the_account_ends_its_subscriptions(member_client, member):
     from subscriptions.models import Subscription
 
-    Subscription.objects.create(kind="posts", email="ann@example.com", confirmed_at=now())
-    kept = Subscription.objects.create(kind="posts", email="other@example.com")
+    SubscriptionFactory(kind="posts", email="ann@example.com")
+    kept = SubscriptionFactory(kind="posts", email="other@example.com", confirmed=False)
     member_client.post("/accounts/delete/", {"comments": "anonymise", "confirm": "on"})
     assert list(Subscription.objects.all()) == [kept]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.conftest import form_fields
+from tests.factories import UserFactory
 from tests.html import elements, unsafe_markup
 from tests.oauth import ESSAY_RESPOND, enable_providers
 
@@ -23,10 +24,14 @@ def _no_social_providers(settings):
 
 
 @pytest.fixture
-def member(db, django_user_model):
+def member(db):
     """A confirmed local account."""
-    user = django_user_model.objects.create_user(
-        "ann", "ann@example.com", PASSWORD, first_name="Ann", last_name="Reader"
+    user = UserFactory(
+        username="ann",
+        email="ann@example.com",
+        password=PASSWORD,
+        first_name="Ann",
+        last_name="Reader",
     )
     EmailAddress.objects.create(user=user, email="ann@example.com", verified=True, primary=True)
     return user
@@ -208,7 +213,7 @@ def test_log_out_is_post_only_and_returns_to_the_article(client, essay, member):
 
 
 def test_change_opens_the_log_in_page_for_another_account(client, essay, member, db):
-    other = get_user_model().objects.create_user("bob", "bob@example.com", PASSWORD)
+    other = UserFactory(username="bob", email="bob@example.com", password=PASSWORD)
     EmailAddress.objects.create(user=other, email="bob@example.com", verified=True, primary=True)
     client.force_login(member)
     page = client.get(essay.get_absolute_url()).content.decode()

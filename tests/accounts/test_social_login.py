@@ -14,6 +14,7 @@ from django.test import Client
 
 from comments.models import Comment
 from tests.conftest import form_fields
+from tests.factories import UserFactory
 from tests.oauth import ESSAY_RESPOND, click_icon, enable_providers, social_login
 
 GRAPH = "https://graph.facebook.com/v19.0"
@@ -265,9 +266,7 @@ def test_logging_in_again_uses_the_same_account(client, essay, case):
 
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_connecting_to_an_existing_account(client, essay, case, django_user_model):
-    user = django_user_model.objects.create_user(
-        "olga", "olga@example.com", "pw", first_name="Olga", last_name="K"
-    )
+    user = UserFactory(username="olga", email="olga@example.com", first_name="Olga", last_name="K")
     EmailAddress.objects.create(user=user, email="olga@example.com", verified=True, primary=True)
     client.force_login(user)
     flow = social_login(

@@ -3,6 +3,7 @@
 import pytest
 
 from comments.models import Comment
+from tests.factories import UserFactory
 from tests.html import texts
 
 
@@ -151,15 +152,13 @@ def test_the_fields_are_what_crispy_renders(essay, kind, django_user_model, monk
         assert form.render_fields() == crispy.render({"form": form})
 
 
-def test_the_blank_form_is_kept_per_process_with_a_fresh_timestamp_each_time(
-    essay, monkeypatch, django_user_model
-):
+def test_the_blank_form_is_kept_per_process_with_a_fresh_timestamp_each_time(essay, monkeypatch):
     """comments/forms.py keeps the markup of blank forms; each rendering still gets its own
     signed timestamp, and anonymous and logged-in commenters their own fields."""
     from comments import forms, spam
 
     monkeypatch.setattr(forms, "_blank_form_html", {})
-    user = django_user_model.objects.create_user("lee", "lee@example.com", "x")
+    user = UserFactory(username="lee", email="lee@example.com", password="x")
     clock = iter(range(1_800_000_000, 1_800_000_100, 10))
     monkeypatch.setattr(spam, "now", lambda: next(clock))
     stamps = []

@@ -12,8 +12,7 @@ from comments import links as signing
 from comments.models import Comment
 from mail import links
 from subscriptions import tokens
-from subscriptions.models import Subscription
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, SubscriptionFactory
 from tests.html import unsafe_markup
 
 
@@ -185,11 +184,8 @@ def test_the_button_needs_the_csrf_token(pending):
 def test_approving_by_link_notifies_subscribers(
     client, pending, mailoutbox, django_capture_on_commit_callbacks, run_tasks
 ):
-    Subscription.objects.create(
-        kind="comments",
-        article=pending.article,
-        email="sub@example.com",
-        confirmed_at="2026-01-01T00:00Z",
+    SubscriptionFactory(
+        article=pending.article, email="sub@example.com", confirmed_at="2026-01-01T00:00Z"
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(pending, "approve"))

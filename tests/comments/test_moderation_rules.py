@@ -3,7 +3,7 @@
 import pytest
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 S = Comment.Status
 
@@ -140,8 +140,8 @@ def test_previous_approval_required_by_default(essay):
     assert known.moderation_reason == "Approved: the author has an approved comment"
 
 
-def test_staff_are_approved(essay, django_user_model):
-    staff = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
+def test_staff_are_approved(essay):
+    staff = UserFactory(username="ed", email="ed@example.com", is_staff=True)
     comment = new_comment(essay, user=staff, body="https://a.example https://b.example")
     assert comment.status == S.APPROVED
     assert comment.moderation_reason == "Approved: posted by a staff member"

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 
 def test_group_exists_after_migrate(db):
@@ -41,8 +41,8 @@ def test_moderator_cannot_reach_users(moderator_client, url):
     assert moderator_client.get(url).status_code == 403
 
 
-def test_non_staff_user_reaches_no_admin(client, django_user_model, essay):
-    user = django_user_model.objects.create_user("reader", "r@example.com", "pw")
+def test_non_staff_user_reaches_no_admin(client, essay):
+    user = UserFactory(username="reader", email="r@example.com")
     client.force_login(user)
     for url in ["/admin/", "/admin/comments/comment/", "/admin/articles/article/"]:
         response = client.get(url)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from tests.conftest import form_fields
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 AWAITING = "Your comment is awaiting moderation."
 
@@ -107,10 +107,8 @@ def test_unticking_forgets_the_details(post_comment, essay, client):
     assert 'value="Ann Reader"' not in page
 
 
-def test_logged_in_user_comments_without_name_and_email(client, essay, django_user_model):
-    user = django_user_model.objects.create_user(
-        "olga", "olga@example.com", "pw", first_name="Olga", last_name="K"
-    )
+def test_logged_in_user_comments_without_name_and_email(client, essay):
+    user = UserFactory(username="olga", email="olga@example.com", first_name="Olga", last_name="K")
     client.force_login(user)
     page = client.get(essay.get_absolute_url()).content.decode()
     assert "You are commenting using your account (Olga K)." in page
@@ -128,8 +126,8 @@ def test_logged_in_user_comments_without_name_and_email(client, essay, django_us
     assert comment.author_email == "olga@example.com"
 
 
-def test_log_out_from_the_form_returns_to_the_article(client, essay, django_user_model):
-    user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+def test_log_out_from_the_form_returns_to_the_article(client, essay):
+    user = UserFactory(username="olga", email="olga@example.com")
     client.force_login(user)
     response = client.post("/accounts/logout/", {"next": "/articles/the-future-of-nato/#respond"})
     assert response.status_code == 302
@@ -178,8 +176,8 @@ def test_get_on_the_post_url_is_not_allowed(client, essay):
     assert client.get("/comments/post/the-future-of-nato/").status_code == 405
 
 
-def test_staff_comment_is_approved_at_once(client, essay, django_user_model):
-    staff = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
+def test_staff_comment_is_approved_at_once(client, essay):
+    staff = UserFactory(username="mod", email="mod@example.com", is_staff=True)
     client.force_login(staff)
     client.post(
         "/comments/post/the-future-of-nato/", {"body": "From the editors.", **form_fields()}

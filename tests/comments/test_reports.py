@@ -3,7 +3,7 @@
 from django.test import Client
 
 from comments.models import Comment, DiscussionSettings, Flag
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, FlagFactory
 
 
 def report(comment, ip, reason=""):
@@ -79,8 +79,7 @@ def test_only_approved_comments_can_be_reported(client, essay):
 
 def test_moderators_see_flag_counts(moderator_client, essay):
     comment = CommentFactory(article=essay)
-    report(comment, "192.0.2.1")
-    report(comment, "192.0.2.2")
+    FlagFactory.create_batch(2, comment=comment)
     page = moderator_client.get("/admin/comments/comment/").content.decode()
     assert '<td class="field-flag_count">2</td>' in page
     change = moderator_client.get(f"/admin/comments/comment/{comment.pk}/change/")

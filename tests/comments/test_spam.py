@@ -15,7 +15,7 @@ from django.test import Client
 from comments import spam
 from comments.models import Comment
 from tests.conftest import comment_data, form_fields
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.html import elements
 
 POST_URL = "/comments/post/the-future-of-nato/"
@@ -198,8 +198,8 @@ def test_a_trashed_comment_does_not_count_as_a_duplicate(client, essay):
     assert client.post(POST_URL, comment_data(body="Try again.")).status_code == 302
 
 
-def test_duplicates_of_a_logged_in_user(client, essay, django_user_model):
-    user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+def test_duplicates_of_a_logged_in_user(client, essay):
+    user = UserFactory(username="olga", email="olga@example.com")
     client.force_login(user)
     data = {"body": "As Olga, once.", **form_fields()}
     assert client.post(POST_URL, data).status_code == 302
@@ -279,8 +279,8 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, essay, lim
     assert response.status_code == 429
 
 
-def test_staff_are_not_rate_limited(client, essay, limits, django_user_model):
-    staff = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
+def test_staff_are_not_rate_limited(client, essay, limits):
+    staff = UserFactory(username="ed", email="ed@example.com", is_staff=True)
     client.force_login(staff)
     for n in range(5):
         response = client.post(POST_URL, {"body": f"Editor note {n}", **form_fields()})

@@ -5,14 +5,14 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 S = Comment.Status
 
 
 @pytest.fixture
-def user(db, django_user_model):
-    return django_user_model.objects.create_user("ann", "ann@example.com", "pw")
+def user(db):
+    return UserFactory(username="ann", email="ann@example.com")
 
 
 def new_comment(article, user=None, **fields):

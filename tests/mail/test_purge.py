@@ -9,33 +9,26 @@ from django.utils import timezone
 
 from mail.models import OutgoingMail, UsedLink
 from subscriptions.models import Subscription
+from tests.factories import OutgoingMailFactory, SubscriptionFactory, UsedLinkFactory
 
 
 def mail(state, sent_days_ago=None):
     sent_at = timezone.now() - timedelta(days=sent_days_ago) if sent_days_ago else None
-    return OutgoingMail.objects.create(
-        kind="confirmation",
-        to="a@example.com",
-        subject="s",
-        body_text="t",
-        body_html="h",
-        state=state,
-        sent_at=sent_at,
-    )
+    return OutgoingMailFactory(state=state, sent_at=sent_at)
 
 
 def test_purge_mail(db):
     old_sent, recent_sent, failed = mail("sent", 40), mail("sent", 5), mail("failed")
     long_ago = timezone.now() - timedelta(days=8)
-    stale = Subscription.objects.create(kind="posts", email="s@example.com")
+    stale = SubscriptionFactory(kind="posts", email="s@example.com", confirmed=False)
     Subscription.objects.filter(pk=stale.pk).update(confirmation_sent_at=long_ago)
-    fresh = Subscription.objects.create(
-        kind="posts", email="f@example.com", confirmation_sent_at=timezone.now()
+    fresh = SubscriptionFactory(
+        kind="posts", email="f@example.com", confirmed=False, confirmation_sent_at=timezone.now()
     )
-    confirmed = Subscription.objects.create(
-        kind="posts", email="c@example.com", confirmation_sent_at=long_ago, confirmed_at=long_ago
+    confirmed = SubscriptionFactory(
+        kind="posts", email="c@example.com", confirmed_at=long_ago, confirmation_sent_at=long_ago
     )
-    old_link, new_link = UsedLink.objects.create(nonce="old"), UsedLink.objects.create(nonce="new")
+    old_link, new_link = UsedLinkFactory(), UsedLinkFactory()
     UsedLink.objects.filter(pk=old_link.pk).update(used_at=long_ago)
 
     out = StringIO()

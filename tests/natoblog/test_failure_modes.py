@@ -16,6 +16,7 @@ from django.test import Client
 
 from comments.models import Comment
 from tests.conftest import comment_data
+from tests.factories import UserFactory
 
 POST_URL = "/comments/post/the-future-of-nato/"
 
@@ -102,8 +103,8 @@ def test_posting_works_and_rate_limits_degrade_while_redis_is_down(
     assert "Redis unavailable: serving without the cache" in caplog.text
 
 
-def test_the_admin_log_in_works_while_redis_is_down(client, db, redis_down, django_user_model):
-    django_user_model.objects.create_user("boss", "b@example.com", "pw", is_staff=True)
+def test_the_admin_log_in_works_while_redis_is_down(client, db, redis_down):
+    UserFactory(username="boss", email="b@example.com", is_staff=True)
     response = client.post("/admin/login/", {"username": "boss", "password": "pw"})
     assert response.status_code == 302
 
@@ -165,8 +166,8 @@ def test_a_database_that_is_down_answers_503_never_500(essay, error, message):
     assert "Posted during a restart." in response.content.decode()
 
 
-def test_a_logged_in_visitor_gets_the_page_too(client, essay, django_user_model):
-    user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+def test_a_logged_in_visitor_gets_the_page_too(client, essay):
+    user = UserFactory(username="olga", email="olga@example.com")
     client.force_login(user)
     client.raise_request_exception = False
     with database_down():

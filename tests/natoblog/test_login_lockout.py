@@ -8,17 +8,19 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories import UserFactory
+
 ADMIN_LOGIN = "/admin/login/"
 SITE_LOGIN = "/accounts/login/"
 LOCKED = "Too many failed log-ins"
 
 
 @pytest.fixture
-def editor(db, django_user_model):
+def editor(db):
     from allauth.account.models import EmailAddress
 
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "right-password", is_staff=True
+    user = UserFactory(
+        username="editor", email="editor@example.com", password="right-password", is_staff=True
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user

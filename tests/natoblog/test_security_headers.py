@@ -12,7 +12,7 @@ from django.test import Client
 
 from comments.models import Comment
 from tests.conftest import comment_data
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 from tests.html import elements
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,12 +207,12 @@ def test_the_csrf_cookie_is_not_readable_by_scripts(essay):
 # The admin -----------------------------------------------------------------------------------
 
 
-def test_the_admin_is_for_staff_only(db, django_user_model):
+def test_the_admin_is_for_staff_only(db):
     anonymous = Client().get("/admin/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/admin/login/")
 
-    reader = django_user_model.objects.create_user("reader", "r@example.com", "pw")
+    reader = UserFactory(username="reader", email="r@example.com")
     client = Client()
     client.force_login(reader)
     for url in ["/admin/", "/admin/comments/comment/"]:

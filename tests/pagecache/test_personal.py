@@ -3,6 +3,7 @@ logged-in line stay on their own page."""
 
 from django.test import Client
 
+from tests.factories import UserFactory
 from tests.pagecache.conftest import AWAITING, state
 
 
@@ -38,8 +39,8 @@ def test_remembered_details_are_not_shared(url, essay, post_comment, client):
         assert "Zoë Remembered" not in Client().get(url).content.decode()
 
 
-def test_the_logged_in_line_is_not_shared(url, essay, client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("olga", "o@example.com", "pw"))
+def test_the_logged_in_line_is_not_shared(url, essay, client):
+    client.force_login(UserFactory(username="olga", email="o@example.com"))
     mine = client.get(url)
     assert "You are commenting using your account" in mine.content.decode()
     assert state(mine) is None

@@ -13,28 +13,24 @@ from django.utils import timezone
 import privacy
 from comments.models import Comment
 from privacy import registry
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, SubscriptionFactory, UserFactory
 
 CHANGELIST = "/admin/comments/comment/"
 
 
 @pytest.fixture
-def ann(essay, django_user_model):
+def ann(essay):
     """Ann's data: two comments (one a reply to another reader's), a reply to her, her
     account (with a verified address), a subscription, a failed log-in; and someone else's
     comment and subscription."""
     from allauth.account.models import EmailAddress
 
-    from subscriptions.models import Subscription
-
-    user = django_user_model.objects.create_user(
-        "ann", "Ann@Example.com", "pw", first_name="Ann", last_name="Reader"
+    user = UserFactory(
+        username="ann", email="Ann@Example.com", first_name="Ann", last_name="Reader"
     )
     EmailAddress.objects.create(user=user, email="ann@example.com", verified=True, primary=True)
-    Subscription.objects.create(
-        kind=Subscription.Kind.COMMENTS, article=essay, email="ann@example.com"
-    )
-    Subscription.objects.create(kind=Subscription.Kind.POSTS, email="bob@example.com")
+    SubscriptionFactory(article=essay, email="ann@example.com", confirmed=False)
+    SubscriptionFactory(kind="posts", email="bob@example.com", confirmed=False)
     other = CommentFactory(article=essay, author_name="Bob", author_email="bob@example.com")
     first = CommentFactory(
         article=essay,
@@ -173,7 +169,7 @@ def test_erase_anonymises_keeps_threads_and_ends_notifications(ann, essay):
 
 
 def test_a_staff_account_is_kept_with_a_message(essay, django_user_model):
-    django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
+    UserFactory(username="ed", email="ed@example.com", is_staff=True)
     out = StringIO()
     call_command("erase_personal_data", "ed@example.com", "--yes", stdout=out)
     assert "account: 0 erased, 1 kept" in out.getvalue()

@@ -12,7 +12,7 @@ from mail.conf import settings as mail_settings
 from mail.models import OutgoingMail
 from subscriptions.models import Subscription
 from tests.conftest import form_fields
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, SubscriptionFactory, UserFactory
 from tests.mailbox import html_part, link_to
 
 
@@ -49,9 +49,7 @@ def approve(moderator, django_capture_on_commit_callbacks, run_tasks):
 
 @pytest.fixture
 def subscriber(article):
-    return Subscription.objects.create(
-        kind="comments", article=article, email="sub@example.com", confirmed_at=timezone.now()
-    )
+    return SubscriptionFactory(article=article, email="sub@example.com")
 
 
 def confirm(client, message):
@@ -241,7 +239,6 @@ def test_a_comment_rescued_from_spam_subscribes_its_author(
 def test_a_logged_in_user_with_a_verified_address_needs_no_confirmation(
     client,
     article,
-    django_user_model,
     mailoutbox,
     django_capture_on_commit_callbacks,
     run_tasks,
@@ -249,7 +246,7 @@ def test_a_logged_in_user_with_a_verified_address_needs_no_confirmation(
 ):
     from allauth.account.models import EmailAddress
 
-    user = django_user_model.objects.create_user("olga", "olga@example.com", "pw")
+    user = UserFactory(username="olga", email="olga@example.com")
     EmailAddress.objects.create(user=user, email="Olga@example.com", verified=verified)
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -268,9 +265,9 @@ def test_a_logged_in_user_with_a_verified_address_needs_no_confirmation(
 
 
 def test_a_user_without_an_address_is_not_subscribed(
-    client, article, django_user_model, django_capture_on_commit_callbacks, run_tasks
+    client, article, django_capture_on_commit_callbacks, run_tasks
 ):
-    user = django_user_model.objects.create_user("nomail", "", "pw")
+    user = UserFactory(username="nomail", email="")
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

@@ -9,16 +9,14 @@ from django.utils import timezone
 from articles.models import Article
 from mail.models import OutgoingMail
 from subscriptions.models import Subscription
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, SubscriptionFactory
 from tests.html import elements
 from tests.mailbox import html_part, link_to, time_passes
 
 
 @pytest.fixture
 def follower(db):
-    return Subscription.objects.create(
-        kind="posts", email="follower@example.com", confirmed_at=timezone.now()
-    )
+    return SubscriptionFactory(kind="posts", email="follower@example.com")
 
 
 @pytest.fixture
@@ -103,7 +101,7 @@ def test_the_comment_forms_box_subscribes_to_new_posts(
 
 
 def test_a_new_article_is_mailed_to_confirmed_followers_once(publish, follower, mailoutbox):
-    Subscription.objects.create(kind="posts", email="unconfirmed@example.com")
+    SubscriptionFactory(kind="posts", email="unconfirmed@example.com", confirmed=False)
     article = publish(title="Burden Sharing", excerpt="Who pays & why.", slug="burden-sharing")
     (message,) = mailoutbox
     assert message.to == ["follower@example.com"]

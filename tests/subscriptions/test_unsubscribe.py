@@ -3,21 +3,17 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from mail import links
 from subscriptions import tokens as signing
 from subscriptions.models import Subscription
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, SubscriptionFactory
 
 
 @pytest.fixture
 def subscription(db):
-    return Subscription.objects.create(
-        kind="comments",
-        article=ArticleFactory(title="On Deterrence"),
-        email="sub@example.com",
-        confirmed_at=timezone.now(),
+    return SubscriptionFactory(
+        article=ArticleFactory(title="On Deterrence"), email="sub@example.com"
     )
 
 
@@ -71,15 +67,15 @@ def test_an_altered_unsubscribe_link_changes_nothing(client, subscription):
         response = client.post(f"/comments/subscriptions/unsubscribe/{bad}/")
         assert response.status_code == 400
     # a genuine token for one subscription cannot end another
-    other = Subscription.objects.create(kind="posts", email="other@example.com")
+    other = SubscriptionFactory(kind="posts", email="other@example.com", confirmed=False)
     forged = links.make(signing.UNSUBSCRIBE, {"s": other.pk, "h": subscription.email_hash[:16]})
     assert client.post(f"/comments/subscriptions/unsubscribe/{forged}/").status_code == 400
     assert Subscription.objects.count() == 2
 
 
 def test_the_manage_page_lists_and_ends_subscriptions(client, subscription):
-    posts = Subscription.objects.create(kind="posts", email="sub@example.com")
-    Subscription.objects.create(kind="posts", email="stranger@example.com")
+    posts = SubscriptionFactory(kind="posts", email="sub@example.com", confirmed=False)
+    SubscriptionFactory(kind="posts", email="stranger@example.com", confirmed=False)
     url = manage_url(subscription.email_hash)
     page = client.get(url).content.decode()
     assert "sub@example.com" in page  # the address it manages, for its owner
@@ -99,7 +95,7 @@ def test_the_manage_page_lists_and_ends_subscriptions(client, subscription):
 
 
 def test_the_manage_page_cannot_end_another_address_subscription(client, subscription):
-    other = Subscription.objects.create(kind="posts", email="stranger@example.com")
+    other = SubscriptionFactory(kind="posts", email="stranger@example.com", confirmed=False)
     client.post(manage_url(subscription.email_hash), {"subscription": other.pk})
     assert Subscription.objects.filter(pk=other.pk).exists()
 
