@@ -71,9 +71,13 @@ def test_spam_and_trash_are_never_shown(essay, client):
     CommentFactory(article=essay, body="Buy pills", status=Comment.Status.SPAM)
     CommentFactory(article=essay, body="Rubbish", status=Comment.Status.TRASH)
     CommentFactory(article=essay, body="Someone else waiting", status=Comment.Status.PENDING)
+    CommentFactory(article=essay, body="Approved beside them")
     page = client.get(essay.get_absolute_url()).content.decode()
     for text in ["Buy pills", "Rubbish", "Someone else waiting"]:
         assert text not in page
+    # the page does show comments: the approved one, and only it in the count
+    assert "Approved beside them" in page
+    assert "One thought on" in page
 
 
 def test_remember_me_sets_cookies_and_prefills(post_comment, essay, client):

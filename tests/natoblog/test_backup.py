@@ -44,11 +44,18 @@ def test_backup_writes_a_checked_copy(essay, tmp_path):
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_default_location_is_under_var_backups(essay, settings, tmp_path):
+    CommentFactory(article=essay, body="Written before the backup.")
     settings.VAR_DIR = tmp_path
     call_command("backup", stdout=StringIO())
-    [copy] = (tmp_path / "backups").glob("db-*.sqlite3")
-    assert copy.stat().st_size > 0
-    assert Comment.objects.count() == 0
+    [target] = (tmp_path / "backups").glob("db-*.sqlite3")
+    copy = sqlite3.connect(target)
+    try:
+        titles = [row[0] for row in copy.execute("SELECT title FROM articles_article")]
+        bodies = [row[0] for row in copy.execute("SELECT body FROM comments_comment")]
+    finally:
+        copy.close()
+    assert titles == [essay.title]
+    assert bodies == ["Written before the backup."]
 
 
 @sqlite_only
