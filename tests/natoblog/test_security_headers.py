@@ -131,6 +131,7 @@ def test_no_page_needs_inline_script_or_style(pages):
 
 
 def test_scripts_and_styles_come_from_the_site_itself(pages):
+    seen = set()
     for name, response in pages:
         html = response.content.decode()
         for tag, attrs in elements(html):
@@ -140,6 +141,10 @@ def test_scripts_and_styles_come_from_the_site_itself(pages):
             if url:
                 assert url.startswith("/"), (name, url)
                 assert not url.startswith("//"), (name, url)
+                seen.add(url)
+    # the pages do load scripts and styles (the loop above checked them)
+    assert "/static/js/comments.js" in seen
+    assert any(url.endswith(".css") for url in seen)
 
 
 def test_the_inline_code_check_can_fail():
@@ -190,13 +195,29 @@ CSRF_EXEMPT_TEMPLATES = {
 
 
 def test_every_post_form_in_our_templates_carries_the_csrf_token():
+    checked = set()
     for template in (ROOT / "templates").rglob("*.html"):
-        if str(template.relative_to(ROOT / "templates")) in CSRF_EXEMPT_TEMPLATES:
+        name = str(template.relative_to(ROOT / "templates"))
+        if name in CSRF_EXEMPT_TEMPLATES:
             continue
         text = template.read_text()
         for form in re.findall(r"<form\b[^>]*>.*?</form>", text, re.S | re.I):
             if re.search(r'method="post"', form, re.I):
                 assert "{% csrf_token %}" in form, template
+                checked.add(name)
+    # the search finds the forms that matter (a regex that matched nothing would pass)
+    assert {
+        "comments/form.html",
+        "comments/report.html",
+        "comments/moderation/confirm.html",
+        "subscriptions/follow_form.html",
+        "subscriptions/manage.html",
+        "account/login.html",
+        "account/logout.html",
+        "accounts/delete.html",
+    } <= checked
+    # and each exemption still names a template that exists
+    assert all((ROOT / "templates" / name).is_file() for name in CSRF_EXEMPT_TEMPLATES)
 
 
 def test_the_csrf_cookie_is_not_readable_by_scripts(essay):
