@@ -115,10 +115,14 @@ def test_a_hidden_application_shows_no_icon(
 ):
     enable_providers(settings)
     with django_capture_on_commit_callbacks(execute=True):
-        SocialApp.objects.create(
+        app = SocialApp.objects.create(
             provider="facebook", name="FB", client_id="1", secret="2", settings={"hidden": True}
         )
     assert icon_buttons(client.get(essay.get_absolute_url()).content.decode()) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        app.settings = {}  # shown again
+        app.save()
+    assert icon_buttons(client.get(essay.get_absolute_url()).content.decode()) == ["facebook"]
 
 
 @pytest.mark.parametrize("provider_id", ["facebook", "twitter_oauth2", "wordpress_com"])

@@ -54,6 +54,8 @@ def test_staff_preview_draft_marked_and_not_cached(staff_client, db):
 
 def test_published_article_is_not_marked_preview_for_staff(staff_client, essay):
     response = staff_client.get(essay.get_absolute_url())
+    assert response.status_code == 200
+    assert essay.body_html[:200] in response.content.decode()  # the article itself
     assert "Preview:" not in response.content.decode()
 
 

@@ -110,6 +110,13 @@ def test_nothing_is_sent_if_the_comment_was_moderated_before_the_worker_ran(
         moderate_action([comment], "spam", user=moderator)
     run_tasks()
     assert mailoutbox == []
+    # the same comment left waiting is mailed to the moderators
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.create(
+            article=article, author_name="Y", author_email="y@example.com", body="Hello again"
+        )
+    run_tasks()
+    assert ["mods@example.com"] in [m.to for m in mailoutbox]
 
 
 def test_a_comment_reported_past_the_threshold_is_mailed(

@@ -8,7 +8,7 @@ from comments.models import Comment
 from comments.rendering import render_comment
 from natoblog.addresses import email_hash
 
-# Any query string keeps the page out of the page cache (tested in test_page_cache.py).
+# Any query string keeps the page out of the page cache (tests/pagecache/test_serving.py).
 UNCACHED = "/articles/the-future-of-nato/?uncached"
 
 

@@ -92,6 +92,9 @@ def test_replytocom_to_unknown_or_hidden_comment_is_ignored(client, essay):
     for value in [spam.pk, 999999, "abc", ""]:
         page = client.get(f"{essay.get_absolute_url()}?replytocom={value}").content.decode()
         assert "Leave a Reply to" not in page
+    ann = CommentFactory(article=essay, author_name="Ann")  # whereas an approved one is
+    page = client.get(f"{essay.get_absolute_url()}?replytocom={ann.pk}").content.decode()
+    assert "Leave a Reply to Ann" in page
 
 
 def test_reply_whose_parent_was_removed_stays_under_a_placeholder(client, essay):
@@ -122,9 +125,13 @@ def test_removed_middle_of_a_thread(client, essay):
 
 
 def test_removed_thread_without_visible_replies_leaves_no_trace(client, essay):
-    CommentFactory(article=essay, status=Comment.Status.TRASH)
+    CommentFactory(article=essay, status=Comment.Status.TRASH, body="Thrown away.")
+    CommentFactory(article=essay, body="Still here.")
     page = client.get(essay.get_absolute_url()).content.decode()
     assert "This comment was removed." not in page
+    assert "Thrown away." not in page
+    assert "Still here." in page
+    assert "One thought on" in page
 
 
 def test_pagination_has_stable_urls(client, essay, settings):

@@ -191,6 +191,8 @@ def test_a_status_changes_only_through_the_one_path_that_notifies(
 def test_subscribers_of_another_article_hear_nothing(approve, article, subscriber, mailoutbox):
     approve(CommentFactory(article=ArticleFactory(), status="pending"))
     assert mailoutbox == []
+    approve(CommentFactory(article=article, status="pending"))  # their own article's: mailed
+    assert [m.to for m in mailoutbox] == [["sub@example.com"]]
 
 
 def test_one_pending_confirmation_per_address_and_article(post, article, mailoutbox, settings):
@@ -219,7 +221,10 @@ def test_spam_with_the_box_ticked_subscribes_nobody(post, article, mailoutbox):
     rules = DiscussionSettings.load()
     rules.disallowed_keys = "casino"
     rules.save()
-    post(article, notify_comments="on", notify_posts="on", body="casino", author_email="v@x.org")
+    comment = post(
+        article, notify_comments="on", notify_posts="on", body="casino", author_email="v@x.org"
+    )
+    assert comment.status == Comment.Status.SPAM  # it was posted, and held as spam
     assert not Subscription.objects.exists()
     assert mailoutbox == []
 
@@ -275,6 +280,7 @@ def test_a_user_without_an_address_is_not_subscribed(
             {"body": "Hi.", "notify_comments": "on", **form_fields()},
         )
     run_tasks()
+    assert Comment.objects.get().user == user  # the comment went through, without a subscription
     assert not Subscription.objects.exists()
 
 

@@ -140,3 +140,5 @@ def test_a_scheduled_article_is_mailed_when_it_goes_live(publish, follower, mail
 def test_the_essay_already_published_is_not_news(publish, essay, follower, mailoutbox):
     publish(essay, excerpt="A better excerpt.")
     assert mailoutbox == []
+    publish(title="Burden Sharing")  # whereas a new article is news
+    assert [m.to for m in mailoutbox] == [["follower@example.com"]]
