@@ -1,4 +1,5 @@
-"""The site's processes: ports on 127.0.0.1, ``manage.py``, gunicorn; each stopped at the end."""
+"""The site's processes: ports on 127.0.0.1, ``manage.py``, gunicorn; each stopped at the end;
+several commands run together until one stops (``make run``)."""
 
 import os
 import secrets
@@ -116,3 +117,52 @@ def loopback_environment(strip, var_dir, static_root, allowed_hosts="127.0.0.1",
     )
     env.update(settings)
     return env
+
+
+def start(command, env=None):
+    """``command`` started in a process group of its own (so that stopping it stops its
+    children too: runserver's autoreloader, for one)."""
+    return subprocess.Popen(command, start_new_session=True, env=env)
+
+
+def stop(processes, timeout=10):
+    """Each of ``processes`` stopped with its process group: SIGTERM, then SIGKILL after
+    ``timeout`` seconds."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def run_together(commands, poll=0.2, env=None):
+    """Run the commands until one exits or this process is interrupted; then stop them all.
+    Returns the exit status of the first one that stopped (0 after Ctrl-C)."""
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    # Also when started with SIGINT ignored (a background job of a script), Ctrl-C must stop.
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+    processes = [start(command, env) for command in commands]
+    status = 0
+    try:
+        while True:
+            finished = [process for process in processes if process.poll() is not None]
+            if finished:
+                status = finished[0].returncode
+                name = " ".join(str(arg) for arg in finished[0].args)
+                print(f"{name} stopped: stopping the others.", file=sys.stderr)
+                break
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(processes)
+    return status

@@ -19,7 +19,7 @@ SITE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The page cache is refreshed when a transaction commits, and a test's never does: tests see
-# every change at once without it. tests/test_page_cache.py turns it on and runs the commits.
+# every change at once without it. tests/pagecache/ turns it on and runs the commits.
 PAGE_CACHE_SECONDS = 0
 # Its versions and pages in the default cache, which tests/conftest.py empties for each test
 # (Redis, or this process's memory). tests/pagecache/test_across_processes.py runs the site's

@@ -2,61 +2,19 @@
 
 Both run until Ctrl-C (or until either of them stops), and then both stop. Each child gets a
 process group of its own so that stopping it also stops the autoreloader's own child, which a
-plain kill of the parent would leave running. Only the standard library: `make run` needs
-nothing but python3 and make.
+plain kill of the parent would leave running. Only the standard library (and harness/, which
+uses nothing else): `make run` needs nothing but python3 and make.
 """
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
+from pathlib import Path
 
+# run as a script (python scripts/run_dev.py): harness/ importable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-def start(command, env=None):
-    return subprocess.Popen(command, start_new_session=True, env=env)
-
-
-def stop(processes, timeout=10):
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for process in processes:
-        try:
-            process.wait(max(deadline - time.monotonic(), 0))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def run_together(commands, poll=0.2, env=None):
-    """Run the commands until one exits or this process is interrupted; then stop them all.
-    Returns the exit status of the first one that stopped (0 after Ctrl-C)."""
-
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt
-
-    # Also when started with SIGINT ignored (a background job of a script), Ctrl-C must stop.
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
-    processes = [start(command, env) for command in commands]
-    status = 0
-    try:
-        while True:
-            finished = [process for process in processes if process.poll() is not None]
-            if finished:
-                status = finished[0].returncode
-                name = " ".join(str(arg) for arg in finished[0].args)
-                print(f"{name} stopped: stopping the others.", file=sys.stderr)
-                break
-            time.sleep(poll)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop(processes)
-    return status
+from harness.processes import run_together
 
 
 def main():

@@ -25,10 +25,10 @@ def essay(db):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "pw", is_staff=True
-    )
+def staff_client(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="editor", email="editor@example.com", is_staff=True)
     client.force_login(user)
     return client
 
@@ -72,12 +72,18 @@ def post_comment(client):
 
 
 @pytest.fixture
-def moderator(db, django_user_model):
+def moderator(db):
     """A staff user in the Moderators group (not a superuser)."""
     from django.contrib.auth.models import Group
 
-    user = django_user_model.objects.create_user(
-        "mod", "mod@example.com", "pw", is_staff=True, first_name="Mo", last_name="Derator"
+    from tests.factories import UserFactory
+
+    user = UserFactory(
+        username="mod",
+        email="mod@example.com",
+        is_staff=True,
+        first_name="Mo",
+        last_name="Derator",
     )
     user.groups.add(Group.objects.get(name="Moderators"))
     return user

@@ -1,9 +1,30 @@
+"""A factory_boy factory for every model the site stores, and for users."""
+
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article, Author
 from comments import actions
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings, Flag
+from mail.models import OutgoingMail, UsedLink
+from subscriptions.models import NotificationEvent, Subscription
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user made as ``create_user`` makes one (password "pw" unless told otherwise); pass
+    ``is_staff=True`` for an editor."""
+
+    class Meta:
+        model = settings.AUTH_USER_MODEL
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = "pw"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class._default_manager.create_user(*args, **kwargs)
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -45,3 +66,75 @@ class CommentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return actions.add_moderated(model_class(*args, **kwargs))
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """A reader's report, stored as is: to see the threshold act, report through the page or
+    ``comments.actions.report``."""
+
+    class Meta:
+        model = Flag
+
+    comment = factory.SubFactory(CommentFactory)
+    reporter = factory.Sequence(lambda n: f"{n:064x}")
+    reason = ""
+
+
+class DiscussionSettingsFactory(factory.django.DjangoModelFactory):
+    """The one row of moderation rules (what ``DiscussionSettings.load()`` reads)."""
+
+    class Meta:
+        model = DiscussionSettings
+        django_get_or_create = ["id"]
+
+    id = 1
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscription to new comments on an article (a new one unless given);
+    ``kind="posts"`` for new posts (no article), ``confirmed=False`` for one still waiting for
+    its confirmation."""
+
+    class Meta:
+        model = Subscription
+
+    class Params:
+        confirmed = True
+
+    kind = Subscription.Kind.COMMENTS
+    article = factory.Maybe(
+        factory.LazyAttribute(lambda sub: sub.kind == Subscription.Kind.COMMENTS),
+        yes_declaration=factory.SubFactory(ArticleFactory),
+        no_declaration=None,
+    )
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.com")
+    confirmed_at = factory.Maybe(
+        "confirmed", yes_declaration=factory.LazyFunction(timezone.now), no_declaration=None
+    )
+
+
+class NotificationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationEvent
+
+    key = factory.Sequence(lambda n: f"event-{n}")
+
+
+class OutgoingMailFactory(factory.django.DjangoModelFactory):
+    """A mail in the outbox, queued unless told otherwise (``state=...``, ``sent_at=...``)."""
+
+    class Meta:
+        model = OutgoingMail
+
+    kind = OutgoingMail.Kind.CONFIRMATION
+    to = factory.Sequence(lambda n: f"reader{n}@example.com")
+    subject = factory.Sequence(lambda n: f"[natoblog] Mail {n}")
+    body_text = "A line of text."
+    body_html = "<p>A line of text.</p>"
+
+
+class UsedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsedLink
+
+    nonce = factory.Sequence(lambda n: f"{n:032x}")

@@ -117,7 +117,7 @@ def _live_site(live_server, django_db_serialized_rollback):
 def _robot_fast_typing_allowed(settings):
     """Playwright fills a form in milliseconds, faster than COMMENTS_MIN_SECONDS lets a person
     post (comments.spam). Journeys are not about that check, so it is off here; it is tested
-    in tests/test_comment_spam.py and, at its real setting, in test_spam_defences.py."""
+    in tests/comments/test_spam.py and, at its real setting, in test_spam_defences.py."""
     settings.COMMENTS_MIN_SECONDS = 0
 
 

@@ -2,13 +2,13 @@
 no WCAG 2.1 A/AA violations, and the follow form works from the footer."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.links import moderation_token
 from comments.models import Comment
 from subscriptions import tokens
 from subscriptions.models import Subscription
+from tests.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,8 @@ def mail_links(essay):
     comment = Comment.objects.create(
         article=essay, author_name="Ann", author_email="ann@example.com", body="Held words."
     )
-    subscription = Subscription.objects.create(
-        kind="comments", article=essay, email="ann@example.com", confirmed_at=timezone.now()
-    )
-    pending = Subscription.objects.create(kind="posts", email="ann@example.com")
+    subscription = SubscriptionFactory(article=essay, email="ann@example.com")
+    pending = SubscriptionFactory(kind="posts", email="ann@example.com", confirmed=False)
     return {
         "moderate": f"/comments/moderate/{moderation_token(comment, 'approve')}/",
         "confirm": f"/comments/subscriptions/confirm/{tokens.confirmation_token(pending)}/",

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from comments import actions
 from comments.models import Comment
 from subscriptions.models import Subscription
-from tests.mail import link_to, run_worker, sent_to
+from tests.mailbox import link_to, run_worker, sent_to
 
 from .helpers import ESSAY, fill_comment_form, reply_form
 
