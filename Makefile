@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots stress lint format migrate superuser bench clean
+.PHONY: run test vnu screenshots stress lint format migrate superuser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: migrate
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Nu Html Checker for tests/natoblog/test_html_validity.py (skipped without it): Java
+# (default-jre-headless, with apt-get, if java is missing) and vnu.jar from npm, into .venv/vnu/.
+vnu:
+	bash scripts/install_vnu.sh
 
 # Refresh docs/screenshots/ (the article's top and its comments at 390px and 1280px, the
 # moderation queue at 1280px) in Debian's Chromium.
