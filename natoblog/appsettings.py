@@ -1,4 +1,6 @@
-"""The settings of one app, with their defaults kept in the app (``<app>/conf.py``).
+"""Settings from the environment (``env``, ``env_bool``, ``env_int``, ``env_list``: what
+natoblog/settings.py reads), and the settings of one app, with their defaults kept in the app
+(``<app>/conf.py``).
 
 An app lists its settings and their defaults once; ``natoblog/settings.py`` sets a setting only
 when the environment names it (``from_environment``); anything else falls back to the
@@ -24,6 +26,24 @@ class AppSettings:
 
     def __dir__(self):
         return list(self._defaults)
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default):
+    value = os.environ.get(name, "")
+    return parse(value, True) if value != "" else default
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value != "" else default
+
+
+def env_list(name, default=""):
+    return parse(env(name, default), [])
 
 
 def parse(value, default):

@@ -16,30 +16,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from comments.conf import DEFAULTS as COMMENTS_DEFAULTS
 from mail.conf import DEFAULTS as MAIL_DEFAULTS
-from natoblog.appsettings import from_environment
+from natoblog.appsettings import env, env_bool, env_int, env_list, from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
-
-
-def env(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
