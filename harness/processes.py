@@ -119,10 +119,17 @@ def loopback_environment(strip, var_dir, static_root, allowed_hosts="127.0.0.1",
     return env
 
 
+GUARD = Path(__file__).with_name("guard.py")
+
+
 def start(command, env=None):
-    """``command`` started in a process group of its own (so that stopping it stops its
-    children too: runserver's autoreloader, for one)."""
-    return subprocess.Popen(command, start_new_session=True, env=env)
+    """``command`` started through a guard (harness/guard.py), in a process group of its own:
+    stopping the group stops its children too (runserver's autoreloader, for one), and the
+    guard stops them all if this process dies, even killed outright."""
+    guarded = [sys.executable, str(GUARD), str(os.getpid()), "--", *command]
+    process = subprocess.Popen(guarded, start_new_session=True, env=env)
+    process.command = command
+    return process
 
 
 def stop(processes, timeout=10):
@@ -147,9 +154,10 @@ def run_together(commands, poll=0.2, env=None):
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
-    # Also when started with SIGINT ignored (a background job of a script), Ctrl-C must stop.
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
+    # Also when started with SIGINT ignored (a background job of a script), Ctrl-C must stop;
+    # and a terminal that closes (SIGHUP) stops everything too.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     processes = [start(command, env) for command in commands]
     status = 0
     try:
@@ -157,7 +165,7 @@ def run_together(commands, poll=0.2, env=None):
             finished = [process for process in processes if process.poll() is not None]
             if finished:
                 status = finished[0].returncode
-                name = " ".join(str(arg) for arg in finished[0].args)
+                name = " ".join(str(arg) for arg in finished[0].command)
                 print(f"{name} stopped: stopping the others.", file=sys.stderr)
                 break
             time.sleep(poll)

@@ -1,14 +1,19 @@
 """`make run` starts the web server and the mail worker together (harness.processes'
 run_together, called by scripts/run_dev.py): Ctrl-C stops both, children of children included,
-and if one stops the other is stopped too."""
+and if one stops the other is stopped too. They also stop with their parent however it ends:
+SIGINT, SIGTERM, a terminal that hangs up (SIGHUP), or the parent killed outright (SIGKILL),
+so the next `make run` finds its port free."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from harness.processes import environment_without, free_port
 
@@ -77,6 +82,17 @@ def test_ctrl_c_stops_both_and_their_children(tmp_path):
     assert all_stopped(pids)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
+def test_children_stop_with_their_parent_however_it_ends(tmp_path, signum):
+    process = runner(tmp_path, worker_seconds=60)
+    pids = wait_for_pids(tmp_path)
+    assert len(pids) == 3
+    assert all(alive(pid) for pid in pids)  # running until the parent goes
+    process.send_signal(signum)
+    process.wait(timeout=15)
+    assert all_stopped(pids), [pid for pid in pids if alive(pid)]
+
+
 def test_when_one_stops_the_other_is_stopped(tmp_path):
     process = runner(tmp_path, worker_seconds=0.5)
     pids = wait_for_pids(tmp_path)
@@ -139,6 +155,53 @@ def test_make_run_serves_the_site_and_runs_the_worker_until_ctrl_c(tmp_path):
         if make.poll() is None:
             os.killpg(make.pid, signal.SIGINT)
             make.wait(timeout=20)
+        for pid in started:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def port_is_free(port, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def test_make_run_killed_outright_leaves_its_port_free(tmp_path):
+    """The real servers (runserver with its autoreloader, db_worker), their parent killed with
+    SIGKILL as a closed terminal or a crashed shell may do: the port is free again."""
+    port = free_port()
+    env = environment_without("DJANGO_", "DATABASE_", "SQLITE_", "REDIS_", "CACHE_")
+    env["DJANGO_VAR_DIR"] = str(tmp_path)
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    runner = subprocess.Popen(
+        [python, "scripts/run_dev.py", "--port", str(port)], cwd=ROOT, env=env
+    )
+    started = {}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert runner.poll() is None, "run_dev stopped by itself"
+            assert time.monotonic() < deadline, "the server did not answer"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        started.update(descendants(runner.pid))
+        assert b"runserver" in b"\n".join(started.values())
+        runner.kill()  # SIGKILL: no handler runs in it
+        runner.wait(timeout=5)
+        assert all_stopped(started, timeout=15), [pid for pid in started if alive(pid)]
+        assert port_is_free(port)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
         for pid in started:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
