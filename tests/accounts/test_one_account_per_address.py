@@ -254,3 +254,27 @@ def test_different_addresses_make_different_accounts(db):
     sign_up(Client())
     sign_up(Client(), name="Bob", email="bob@example.com")
     assert get_user_model().objects.count() == 2
+
+
+def test_the_admin_refuses_an_address_another_account_has(admin_client, django_user_model):
+    django_user_model.objects.create_user("ann", "ann@example.com", "pw")
+    bob = django_user_model.objects.create_user("bob", "bob@example.com", "pw")
+    url = f"/admin/auth/user/{bob.pk}/change/"
+    form = {
+        "username": "bob",
+        "email": "ANN@example.com",
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "Another account already uses this address." in response.content.decode()
+    bob.refresh_from_db()
+    assert bob.email == "bob@example.com"
+    form["email"] = "bob.new@example.com"  # a free address is taken as before
+    assert admin_client.post(url, form).status_code == 302
+    bob.refresh_from_db()
+    assert bob.email == "bob.new@example.com"
