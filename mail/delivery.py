@@ -1,5 +1,6 @@
 """Outgoing mail: rendered and stored in the database, sent by the task worker, retried with
-back-off, never sent inside a web request.
+back-off, never sent inside a web request. A mail the server refuses for good (a 5xx reply
+such as "550 no such user") is marked failed at once, with the server's words.
 
 ``queue_mail`` renders a mail (plain text and HTML) into an ``OutgoingMail`` row and, once the
 transaction commits, enqueues the ``deliver_mail`` task for it. ``deliver_mail`` claims the row
@@ -12,11 +13,15 @@ left).
 """
 
 import logging
+import smtplib
 from datetime import timedelta
+from email.utils import make_msgid
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -85,14 +90,22 @@ def queue_message(kind, message):
     ]
 
 
+def message_id():
+    """A new Message-ID on the site's domain (the host of SITE_URL), not the machine's name."""
+    host = urlsplit(settings.SITE_URL).hostname
+    return make_msgid(domain=host.encode("idna").decode("ascii") if host else DNS_NAME)
+
+
 def store(kind, to, subject, text, html, headers):
+    # The Message-ID is chosen once, here: every attempt sends the same one, so a mail that
+    # left twice (a retried send that had in fact gone) can be recognised as one.
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=to,
         subject=subject[:255],
         body_text=text,
         body_html=html,
-        headers={"Auto-Submitted": "auto-generated", **headers},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id(), **headers},
         next_attempt_at=timezone.now(),
     )
     transaction.on_commit(partial(deliver_mail.enqueue, mail.pk))
@@ -100,12 +113,15 @@ def store(kind, to, subject, text, html, headers):
 
 
 def as_message(mail):
+    headers = dict(mail.headers)
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = message_id()  # a mail queued before Message-IDs were stored
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
-        headers=mail.headers,
+        headers=headers,
     )
     message.attach_alternative(mail.body_html, "text/html")
     return message
@@ -131,7 +147,7 @@ def deliver_mail(mail_id):
     mail = OutgoingMail.objects.get(pk=mail_id)
     try:
         as_message(mail).send()
-    except Exception as exc:  # any failure of the mail backend is retried
+    except Exception as exc:  # a permanent refusal fails at once; anything else is retried
         return record_failure(mail, exc)
     OutgoingMail.objects.filter(pk=mail.pk).update(
         state=OutgoingMail.State.SENT, sent_at=timezone.now(), next_attempt_at=None
@@ -139,16 +155,75 @@ def deliver_mail(mail_id):
     return "sent"
 
 
+# Refusals of the site's own session (the greeting, HELO, the log-in), not of this mail: every
+# mail would get the same answer until the configuration or the server is fixed, so they are
+# retried (and logged as errors) rather than failing the whole queue at once.
+SESSION_REFUSALS = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
+
+
+def smtp_codes(exc):
+    """The SMTP reply codes of a refusal: one per refused recipient, or the one reply."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return [code for code, _ in exc.recipients.values()]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return [exc.smtp_code]
+    return []
+
+
+def is_permanent(exc):
+    """Whether the mail server refused this mail for good: a 5xx reply to its sender, its
+    recipient or its content ("550 no such user"). A 4xx reply ("451 try again later"), a
+    connection that failed, and the refusal of the site's own session are temporary."""
+    if isinstance(exc, SESSION_REFUSALS):
+        return False
+    codes = smtp_codes(exc)
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+def reply(code, message):
+    """An SMTP reply as the server wrote it: "550 no such user"."""
+    text = message.decode(errors="replace") if isinstance(message, bytes) else message
+    return f"{code} {text}"
+
+
+def describe(exc):
+    """The error as staff read it, with the server's own words: "SMTPRecipientsRefused:
+    nobody@example.com: 550 no such user" rather than a repr of bytes."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(f"{to}: {reply(*answer)}" for to, answer in exc.recipients.items())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        detail = reply(exc.smtp_code, exc.smtp_error)
+    else:
+        detail = str(exc)
+    return f"{type(exc).__name__}: {detail}"
+
+
 def record_failure(mail, exc):
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if mail.attempts >= mail_settings.MAIL_MAX_ATTEMPTS:
+    mail.last_error = describe(exc)[:2000]
+    if is_permanent(exc):
+        mail.state = OutgoingMail.State.FAILED
+        mail.next_attempt_at = None
+        logger.error(
+            "Mail %s to %s refused for good by the mail server, not retried: %s",
+            mail.pk,
+            mail.to,
+            mail.last_error,
+        )
+    elif mail.attempts >= mail_settings.MAIL_MAX_ATTEMPTS:
         mail.state = OutgoingMail.State.FAILED
         mail.next_attempt_at = None
         logger.error("Mail %s to %s failed for good: %s", mail.pk, mail.to, mail.last_error)
     else:
         mail.state = OutgoingMail.State.QUEUED
         mail.next_attempt_at = timezone.now() + backoff(mail.attempts)
-        logger.warning(
+        # The server refusing the site's log-in is a configuration error: say it loudly.
+        level = logging.ERROR if isinstance(exc, SESSION_REFUSALS) else logging.WARNING
+        logger.log(
+            level,
             "Mail %s to %s failed (attempt %s), retrying at %s: %s",
             mail.pk,
             mail.to,
