@@ -42,7 +42,7 @@ def _moderation_action(action, description):
         ) % {"action": ACTION_LABELS[action], "count": len(changed)}
         if skipped:
             text += " " + ngettext(
-                "%(count)d left as it was (the action does not apply to it).",
+                "%(count)d left as they were (the action does not apply to them).",
                 "%(count)d left as they were (the action does not apply to them).",
                 skipped,
             ) % {"count": skipped}
