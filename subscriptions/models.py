@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from natoblog.addresses import email_hash, normalise_email
@@ -22,8 +23,8 @@ class Subscription(models.Model):
     the row."""
 
     class Kind(models.TextChoices):
-        COMMENTS = "comments", "New comments on an article"
-        POSTS = "posts", "New posts"
+        COMMENTS = "comments", _("New comments on an article")
+        POSTS = "posts", _("New posts")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     article = models.ForeignKey(
@@ -32,14 +33,14 @@ class Subscription(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="subscriptions",
-        help_text="The article whose comments are followed (empty for new posts).",
+        help_text=_("The article whose comments are followed (empty for new posts)."),
     )
-    email = models.EmailField("e-mail", max_length=254, help_text="Stored in lower case.")
+    email = models.EmailField(_("e-mail"), max_length=254, help_text=_("Stored in lower case."))
     email_hash = models.CharField(max_length=64, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty until the address confirms (double opt-in)."
+        null=True, blank=True, help_text=_("Empty until the address confirms (double opt-in).")
     )
 
     objects = SubscriptionQuerySet.as_manager()
@@ -47,7 +48,7 @@ class Subscription(models.Model):
     class Meta:
         db_table = "comments_subscription"  # created by the comments app, kept on the move
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "subscriptions"
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["email", "article"],
@@ -94,7 +95,7 @@ class NotificationEvent(models.Model):
     class Meta:
         db_table = "comments_notificationevent"
         ordering = ["-created_at"]
-        verbose_name_plural = "notification events"
+        verbose_name_plural = _("notification events")
 
     def __str__(self):
         return self.key
