@@ -9,19 +9,20 @@ from .rendering import render_markdown
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     bio = models.TextField(
-        blank=True, help_text=_("Shown in the box under each of their articles.")
+        _("bio"), blank=True, help_text=_("Shown in the box under each of their articles.")
     )
-    website = models.URLField(blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
     email = models.EmailField(
-        blank=True, help_text=_("Never shown. Used to tell the author about comments.")
+        _("email"), blank=True, help_text=_("Never shown. Used to tell the author about comments.")
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("author")
         verbose_name_plural = _("authors")
 
     def __str__(self):
@@ -59,31 +60,42 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, unique=True, help_text=_("The article's permalink."))
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
-    body = models.TextField(help_text=_("Markdown."))
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"), max_length=255, unique=True, help_text=_("The article's permalink.")
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="articles"
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
+        _("excerpt"),
         blank=True,
         help_text=_("One or two sentences for the home page, feeds and search engines."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
+        _("published at"),
         null=True,
         blank=True,
         help_text=_("Set when the article is first published; it may be in the future."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     comments_enabled = models.BooleanField(
-        default=True, help_text=_("Untick to close comments on this article.")
+        _("comments enabled"),
+        default=True,
+        help_text=_("Untick to close comments on this article."),
     )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
+        verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "-published_at"])]
 

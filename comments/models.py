@@ -85,9 +85,12 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -103,6 +106,7 @@ class Comment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -119,24 +123,26 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False)
 
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     moderation_reason = models.CharField(
+        _("moderation reason"),
         max_length=255,
         blank=True,
         help_text=_("Which rule, or which moderator, decided the status."),
     )
     status_before_removal = models.CharField(
+        _("status before removal"),
         max_length=10,
         choices=Status.choices,
         blank=True,
         editable=False,
         help_text=_("Where “Restore from trash” puts the comment back."),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(max_length=255, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
 
     notify_comments = models.BooleanField(
         _("notify me of new comments"), default=False, help_text=_("Ticked on the form.")
@@ -155,6 +161,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [
             # The article page: approved top-level comments of an article, oldest first,
@@ -246,15 +253,21 @@ class Comment(models.Model):
 class Flag(models.Model):
     """A reader's report of a comment: one per visitor per comment."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    reporter = models.CharField(
-        max_length=64, editable=False, help_text=_("A hash of the reporting visitor's session.")
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags"
     )
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reporter = models.CharField(
+        _("reporter"),
+        max_length=64,
+        editable=False,
+        help_text=_("A hash of the reporting visitor's session."),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("flag")
         verbose_name_plural = _("flags")
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_flag_per_visitor")
@@ -281,7 +294,10 @@ class DiscussionSettings(models.Model):
         ),
     )
     disallowed_action = models.CharField(
-        max_length=10, choices=DisallowedAction.choices, default=DisallowedAction.SPAM
+        _("disallowed action"),
+        max_length=10,
+        choices=DisallowedAction.choices,
+        default=DisallowedAction.SPAM,
     )
     manual_approval = models.BooleanField(
         _("comment must be manually approved"),
