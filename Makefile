@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test vnu screenshots stress lint format migrate superuser bench clean
+.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ $(VENV)/.installed-run: requirements.txt | $(BIN)/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
+
+# The translation catalogues (locale/<language>/LC_MESSAGES/django.po, and the compiled .mo that
+# the site reads): every string the code and templates mark, kept up to date. `make messages
+# LOCALE=de` adds a language; then translate its new entries and run it again. Needs GNU
+# gettext (apt-get install gettext). CI fails when they are stale (manage.py messages --check).
+messages: $(VENV)/.installed-run
+	$(BIN)/python manage.py messages $(if $(LOCALE),-l $(LOCALE))
 
 migrate: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from mail.delivery import queue_message
 from mail.models import OutgoingMail
@@ -77,5 +78,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
         state = (extra_context or {}).get("state") or {}
         if error == AuthError.CANCELLED and state.get("next"):
-            messages.info(request, f"You did not log in with {provider.name}.")
+            messages.info(
+                request, _("You did not log in with %(provider)s.") % {"provider": provider.name}
+            )
             raise ImmediateHttpResponse(HttpResponseRedirect(state["next"]))

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = _("Accounts")
 
     def ready(self):
         import privacy
@@ -18,10 +19,10 @@ class AccountsConfig(AppConfig):
 
         privacy.register(
             "login_attempts",
-            "Failed log-in attempts",
+            _("Failed log-in attempts"),
             export_login_attempts,
             erase_login_attempts,
             order=20,
         )
         # last: the other erasers find data through the account
-        privacy.register("account", "Account", export_account, erase_account, order=100)
+        privacy.register("account", _("Account"), export_account, erase_account, order=100)

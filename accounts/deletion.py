@@ -9,6 +9,7 @@ the thread shows "This comment was removed." where it stood.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from comments import actions
 from comments.models import Comment
@@ -16,7 +17,7 @@ from natoblog.addresses import email_hash
 from subscriptions.models import Subscription
 
 ANONYMOUS = actions.ANONYMISED["author_name"]
-REMOVED_REASON = "Removed: its author deleted their account"
+REMOVED_REASON = _("Removed: its author deleted their account")
 
 
 def anonymise_comments(comments):

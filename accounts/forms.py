@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SignupForm(forms.Form):
@@ -6,11 +7,11 @@ class SignupForm(forms.Form):
     name comments are posted under. Prefilled from the provider on a social sign-up."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=150,
-        help_text="Shown with your comments.",
+        help_text=_("Shown with your comments."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please enter your name."},
+        error_messages={"required": _("Please enter your name.")},
     )
     field_order = ["name", "email", "password1", "password2"]
 
@@ -24,25 +25,25 @@ class SignupForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
     def signup(self, request, user):
-        first, _, last = self.cleaned_data["name"].partition(" ")
+        first, _space, last = self.cleaned_data["name"].partition(" ")
         user.first_name, user.last_name = first, last
         user.save(update_fields=["first_name", "last_name"])
 
 
 COMMENT_CHOICES = [
-    ("anonymise", "Keep my comments, anonymised: shown as written by “Anonymous”."),
-    ("remove", "Remove my comments. Replies to them stay, under “This comment was removed.”"),
+    ("anonymise", _("Keep my comments, anonymised: shown as written by “Anonymous”.")),
+    ("remove", _("Remove my comments. Replies to them stay, under “This comment was removed.”")),
 ]
 
 
 class DeleteAccountForm(forms.Form):
     comments = forms.ChoiceField(
-        label="What should happen to your comments?",
+        label=_("What should happen to your comments?"),
         choices=COMMENT_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose what happens to your comments."},
+        error_messages={"required": _("Please choose what happens to your comments.")},
     )
     confirm = forms.BooleanField(
-        label="I understand that my account cannot be restored.",
-        error_messages={"required": "Please tick the box to confirm."},
+        label=_("I understand that my account cannot be restored."),
+        error_messages={"required": _("Please tick the box to confirm.")},
     )

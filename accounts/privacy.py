@@ -6,6 +6,7 @@ the comments eraser); a staff account is kept, with a message."""
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from natoblog.addresses import normalise_email
 from privacy import Erasure, users_with_email
@@ -62,8 +63,11 @@ def erase_account(email):
         if user.is_staff or user.is_superuser:
             result.retained += 1
             result.messages.append(
-                f"The staff account “{user.get_username()}” was kept; delete it in the admin "
-                "if that is intended."
+                gettext(
+                    "The staff account “%(username)s” was kept; delete it in the admin if that "
+                    "is intended."
+                )
+                % {"username": user.get_username()}
             )
             continue
         delete_account(user, keep_comments=True)

@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
@@ -54,8 +55,9 @@ def delete(request):
         delete_account(user, keep_comments=keep)
         messages.success(
             request,
-            "Your account was deleted. "
-            + ("Your comments stay, anonymised." if keep else "Your comments were removed."),
+            _("Your account was deleted. Your comments stay, anonymised.")
+            if keep
+            else _("Your account was deleted. Your comments were removed."),
         )
         return redirect("articles:index")
     return render(request, "accounts/delete.html", {"form": form})

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Author
 
@@ -26,5 +27,5 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "comments_enabled"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "comments_enabled"]}),
     ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from .models import Article
 
@@ -9,7 +10,9 @@ from .models import Article
 class LatestArticlesFeed(Feed):
     title = settings.SITE_NAME
     link = reverse_lazy("articles:index")
-    description = f"New articles on {settings.SITE_NAME}."
+
+    def description(self):
+        return gettext("New articles on %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self):
         return Article.objects.published().select_related("author")[:20]

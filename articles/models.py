@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pagecache.cache import invalidate
 
@@ -8,18 +9,21 @@ from .rendering import render_markdown
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    bio = models.TextField(blank=True, help_text="Shown in the box under each of their articles.")
-    website = models.URLField(blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    bio = models.TextField(
+        _("bio"), blank=True, help_text=_("Shown in the box under each of their articles.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
     email = models.EmailField(
-        blank=True, help_text="Never shown. Used to tell the author about comments."
+        _("email"), blank=True, help_text=_("Never shown. Used to tell the author about comments.")
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "authors"
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
 
     def __str__(self):
         return self.name
@@ -53,34 +57,46 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, unique=True, help_text="The article's permalink.")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
-    body = models.TextField(help_text="Markdown.")
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"), max_length=255, unique=True, help_text=_("The article's permalink.")
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="articles"
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
-        blank=True, help_text="One or two sentences for the home page, feeds and search engines."
+        _("excerpt"),
+        blank=True,
+        help_text=_("One or two sentences for the home page, feeds and search engines."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
+        _("published at"),
         null=True,
         blank=True,
-        help_text="Set when the article is first published; it may be in the future.",
+        help_text=_("Set when the article is first published; it may be in the future."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     comments_enabled = models.BooleanField(
-        default=True, help_text="Untick to close comments on this article."
+        _("comments enabled"),
+        default=True,
+        help_text=_("Untick to close comments on this article."),
     )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        verbose_name_plural = "articles"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "-published_at"])]
 
     def __str__(self):

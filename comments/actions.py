@@ -19,6 +19,8 @@ by ``QuerySet.update()`` is refused, so no change of status can skip this module
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, DiscussionSettings, Flag
 from .moderation import moderate
@@ -27,16 +29,16 @@ from .signals import comment_needs_moderator, comment_status_changed, send_on_co
 Status = Comment.Status
 REMOVED = (Status.SPAM, Status.TRASH)
 ACTION_LABELS = {
-    "approve": "Approved",
-    "unapprove": "Unapproved",
-    "spam": "Marked as spam",
-    "not_spam": "Marked as not spam",
-    "trash": "Moved to trash",
-    "restore": "Restored from trash",
+    "approve": _("Approved"),
+    "unapprove": _("Unapproved"),
+    "spam": _("Marked as spam"),
+    "not_spam": _("Marked as not spam"),
+    "trash": _("Moved to trash"),
+    "restore": _("Restored from trash"),
 }
 # What an emptied comment keeps of its author (see ``empty``; privacy's erasure keeps the text).
 ANONYMISED = {
-    "author_name": "Anonymous",
+    "author_name": _("Anonymous"),
     "author_email": "",
     "email_hash": "",  # matches no address: the moderation rules know no one by it
     "author_url": "",
@@ -117,7 +119,10 @@ def moderate_action(comments, action, *, user=None, via=None):
     """A moderator's action on comments: by ``user`` in the admin, or ``via`` a moderation
     mail's link. Returns the comments that changed."""
     label = ACTION_LABELS[action]
-    reason = f"{label} by {user.get_username()}" if user is not None else f"{label} {via}"
+    if user is not None:
+        reason = gettext("%(action)s by %(user)s") % {"action": label, "user": user.get_username()}
+    else:
+        reason = gettext("%(action)s %(via)s") % {"action": label, "via": via}
     changed = []
     for comment in comments:
         status = target_status(action, comment)
@@ -137,7 +142,9 @@ def report(comment, reporter, reason=""):
     threshold = DiscussionSettings.load().report_threshold
     count = comment.flags.count()
     if threshold and count >= threshold and comment.status == Status.APPROVED:
-        reason = f"Held: reported by {count} readers"
+        reason = ngettext(
+            "Held: reported by %(count)d reader", "Held: reported by %(count)d readers", count
+        ) % {"count": count}
         change_status([comment], Status.PENDING, reason)
         send_on_commit(comment_needs_moderator, comment, reason=reason)
     return True

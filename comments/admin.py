@@ -6,6 +6,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import actions, admin_articles
 from .actions import ACTION_LABELS, moderate_action
@@ -35,10 +37,15 @@ def _moderation_action(action, description):
         selected = list(queryset.select_related("article"))
         changed = moderate_action(selected, action, user=request.user)
         skipped = len(selected) - len(changed)
-        noun = "comment" if len(changed) == 1 else "comments"
-        text = f"{ACTION_LABELS[action]}: {len(changed)} {noun}."
+        text = ngettext(
+            "%(action)s: %(count)d comment.", "%(action)s: %(count)d comments.", len(changed)
+        ) % {"action": ACTION_LABELS[action], "count": len(changed)}
         if skipped:
-            text += f" {skipped} left as they were (the action does not apply to them)."
+            text += " " + ngettext(
+                "%(count)d left as they were (the action does not apply to them).",
+                "%(count)d left as they were (the action does not apply to them).",
+                skipped,
+            ) % {"count": skipped}
         modeladmin.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
 
     run.__name__ = action
@@ -65,12 +72,12 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
     list_select_related = ["article", "parent"]
     list_per_page = 50
     actions = [
-        _moderation_action("approve", "Approve"),
-        _moderation_action("unapprove", "Unapprove (back to pending)"),
-        _moderation_action("spam", "Mark as spam"),
-        _moderation_action("not_spam", "Not spam (back to pending)"),
-        _moderation_action("trash", "Move to trash"),
-        _moderation_action("restore", "Restore from trash"),
+        _moderation_action("approve", _("Approve")),
+        _moderation_action("unapprove", _("Unapprove (back to pending)")),
+        _moderation_action("spam", _("Mark as spam")),
+        _moderation_action("not_spam", _("Not spam (back to pending)")),
+        _moderation_action("trash", _("Move to trash")),
+        _moderation_action("restore", _("Restore from trash")),
         "delete_permanently",
         "export_personal_data",
         "erase_personal_data",
@@ -87,9 +94,9 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["article", "parent", "body", "status", "moderation_reason"]}),
-        ("Author", {"fields": ["author_name", "author_email", "author_url", "user"]}),
+        (_("Author"), {"fields": ["author_name", "author_email", "author_url", "user"]}),
         (
-            "Details",
+            _("Details"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -116,7 +123,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         edits are saved."""
         if not change:
             obj.moderation_reason = obj.moderation_reason or (
-                f"Added by {request.user.get_username()} in the admin"
+                gettext("Added by %(user)s in the admin") % {"user": request.user.get_username()}
             )
             actions.add_moderated(obj)
             return
@@ -125,7 +132,9 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             obj.status = obj._loaded_status
         super().save_model(request, obj, form, change)
         if status != obj.status:
-            label = f"Changed by {request.user.get_username()} in the admin"
+            label = gettext("Changed by %(user)s in the admin") % {
+                "user": request.user.get_username()
+            }
             actions.change_status([obj], status, label, user=request.user)
 
     def get_actions(self, request):
@@ -135,11 +144,11 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
 
     # Columns -----------------------------------------------------------------------------
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt_column(self, obj):
         return Truncator(" ".join(obj.body.split())).chars(120)
 
-    @admin.display(description="Author", ordering="author_name")
+    @admin.display(description=_("Author"), ordering="author_name")
     def author_column(self, obj):
         if obj.website:
             website = format_html(
@@ -157,18 +166,18 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             obj.ip_address or "",
         )
 
-    @admin.display(description="Article", ordering="article__title")
+    @admin.display(description=_("Article"), ordering="article__title")
     def article_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article)
 
-    @admin.display(description="In reply to")
+    @admin.display(description=_("In reply to"))
     def in_reply_to(self, obj):
         if obj.parent is None:
             return "—"
         url = reverse("admin:comments_comment_change", args=[quote(obj.parent_id)])
         return format_html('<a href="{}">{}</a>', url, obj.parent.author_name)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, obj):
         return format_html(
             '<span class="comment-badge {}">{}</span>',
@@ -176,22 +185,32 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description="Reports", ordering="flag_count")
+    @admin.display(description=_("Reports"), ordering="flag_count")
     def flag_count(self, obj):
         return obj.flag_count
 
     # Delete permanently: only from spam or trash -------------------------------------------
 
-    @admin.action(description="Delete permanently (spam and trash only)", permissions=["delete"])
+    @admin.action(
+        description=_("Delete permanently (spam and trash only)"), permissions=["delete"]
+    )
     def delete_permanently(self, request, queryset):
         removable = list(queryset.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH]))
         skipped = queryset.count() - len(removable)
         if removable:
             self.log_deletions(request, removable)
             Comment.objects.filter(pk__in=[c.pk for c in removable]).delete()
-        text = f"Deleted permanently: {len(removable)} comment{'s' * (len(removable) != 1)}."
+        text = ngettext(
+            "Deleted permanently: %(count)d comment.",
+            "Deleted permanently: %(count)d comments.",
+            len(removable),
+        ) % {"count": len(removable)}
         if skipped:
-            text += f" {skipped} kept: only spam and trash can be deleted."
+            text += " " + ngettext(
+                "%(count)d kept: only spam and trash can be deleted.",
+                "%(count)d kept: only spam and trash can be deleted.",
+                skipped,
+            ) % {"count": skipped}
         self.message_user(request, text, messages.SUCCESS if removable else messages.WARNING)
 
     # The change page: the comment in context, trust / block, reply ------------------------
@@ -224,10 +243,13 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
-        ("Before a comment appears", {"fields": ["manual_approval", "require_previous_approval"]}),
-        ("Comment moderation", {"fields": ["link_limit", "moderation_keys"]}),
-        ("Disallowed comment keys", {"fields": ["disallowed_keys", "disallowed_action"]}),
-        ("Readers' reports and clean-up", {"fields": ["report_threshold", "purge_after_days"]}),
+        (
+            _("Before a comment appears"),
+            {"fields": ["manual_approval", "require_previous_approval"]},
+        ),
+        (_("Comment moderation"), {"fields": ["link_limit", "moderation_keys"]}),
+        (_("Disallowed comment keys"), {"fields": ["disallowed_keys", "disallowed_action"]}),
+        (_("Readers' reports and clean-up"), {"fields": ["report_threshold", "purge_after_days"]}),
     ]
 
     def has_add_permission(self, request):

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
@@ -26,7 +27,7 @@ class CommentInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = "comments (newest first)"
+    verbose_name_plural = _("comments (newest first)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -58,11 +59,11 @@ class ArticleWithCommentsAdmin(ArticleAdmin):
             count,
         )
 
-    @admin.display(description="Approved", ordering="approved_count")
+    @admin.display(description=_("Approved"), ordering="approved_count")
     def approved_comments(self, obj):
         return self._comments_link(obj, Comment.Status.APPROVED, obj.approved_count)
 
-    @admin.display(description="Pending", ordering="pending_count")
+    @admin.display(description=_("Pending"), ordering="pending_count")
     def pending_comments(self, obj):
         return self._comments_link(obj, Comment.Status.PENDING, obj.pending_count)
 

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from natoblog.addresses import normalise_email
@@ -41,7 +43,7 @@ class CommentAdminViews:
         return sorted({normalise_email(c.author_email) for c in queryset if c.author_email})
 
     @admin.action(
-        description="Export personal data of the selected comments' authors (JSON)",
+        description=_("Export personal data of the selected comments' authors (JSON)"),
         permissions=["privacy"],
     )
     def export_personal_data(self, request, queryset):
@@ -56,7 +58,7 @@ class CommentAdminViews:
         return response
 
     @admin.action(
-        description="Erase personal data of the selected comments' authors…",
+        description=_("Erase personal data of the selected comments' authors…"),
         permissions=["privacy"],
     )
     def erase_personal_data(self, request, queryset):
@@ -67,17 +69,26 @@ class CommentAdminViews:
             for email in emails:
                 results = erase_personal_data(email)
                 comments += results["comments"].erased
-                notes += [note for result in results.values() for note in result.messages]
+                # what an eraser kept, and why (a staff account): a warning for each
+                notes += [note for r in results.values() if r.retained for note in r.messages]
             self.message_user(
                 request,
-                f"Erased the personal data of {len(emails)} "
-                f"author{'s' * (len(emails) != 1)}: {comments} comment"
-                f"{'s' * (comments != 1)} anonymised, kept in their threads.",
+                ngettext(
+                    "Erased the personal data of %(authors)d author: ",
+                    "Erased the personal data of %(authors)d authors: ",
+                    len(emails),
+                )
+                % {"authors": len(emails)}
+                + ngettext(
+                    "%(comments)d comment anonymised, kept in its thread.",
+                    "%(comments)d comments anonymised, kept in their threads.",
+                    comments,
+                )
+                % {"comments": comments},
                 messages.SUCCESS,
             )
             for note in dict.fromkeys(notes):
-                if "staff account" in note:
-                    self.message_user(request, note, messages.WARNING)
+                self.message_user(request, note, messages.WARNING)
             return None
         people = [
             {"email": email, "groups": export_personal_data(email)["groups"]} for email in emails
@@ -87,7 +98,7 @@ class CommentAdminViews:
             "admin/comments/comment/erase_personal_data.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Erase personal data?",
+                "title": _("Erase personal data?"),
                 "opts": self.model._meta,
                 "people": people,
                 "queryset": queryset,
@@ -124,8 +135,12 @@ class CommentAdminViews:
         changed = moderate_action(pending, "approve", user=request.user)
         self.message_user(
             request,
-            f"Trusted {comment.author_name}: approved {len(changed)} pending "
-            f"comment{'s' * (len(changed) != 1)}.",
+            ngettext(
+                "Trusted %(name)s: approved %(count)d pending comment.",
+                "Trusted %(name)s: approved %(count)d pending comments.",
+                len(changed),
+            )
+            % {"name": comment.author_name, "count": len(changed)},
             messages.SUCCESS,
         )
         return self._back(comment)
@@ -153,9 +168,18 @@ class CommentAdminViews:
         changed = moderate_action(pending, "spam", user=request.user)
         self.message_user(
             request,
-            f"Blocked {comment.author_name}: added {len(added)} disallowed "
-            f"key{'s' * (len(added) != 1)}; {len(changed)} pending "
-            f"comment{'s' * (len(changed) != 1)} marked as spam.",
+            ngettext(
+                "Blocked %(name)s: added %(count)d disallowed key; ",
+                "Blocked %(name)s: added %(count)d disallowed keys; ",
+                len(added),
+            )
+            % {"name": comment.author_name, "count": len(added)}
+            + ngettext(
+                "%(count)d pending comment marked as spam.",
+                "%(count)d pending comments marked as spam.",
+                len(changed),
+            )
+            % {"count": len(changed)},
             messages.SUCCESS,
         )
         return self._back(comment)
@@ -165,7 +189,7 @@ class CommentAdminViews:
         parent = self._posted_comment(request, object_id, "comments.add_comment")
         body = request.POST.get("reply_body", "")
         if not body.strip():
-            self.message_user(request, "Type a reply before posting it.", messages.ERROR)
+            self.message_user(request, _("Type a reply before posting it."), messages.ERROR)
             return self._back(parent)
         user = request.user
         reply = Comment(
@@ -183,7 +207,7 @@ class CommentAdminViews:
         self.message_user(
             request,
             format_html(
-                'Your reply was posted ({}). <a href="{}">See it on the site</a>.',
+                _('Your reply was posted ({}). <a href="{}">See it on the site</a>.'),
                 reply.get_status_display().lower(),
                 reply.get_absolute_url(),
             ),

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
@@ -41,7 +42,7 @@ class CommentsConfig(AppConfig):
     threads, the moderation queue in the admin."""
 
     name = "comments"
-    verbose_name = "Comments"
+    verbose_name = _("Comments")
 
     def ready(self):
         import privacy
@@ -58,4 +59,4 @@ class CommentsConfig(AppConfig):
         # response gets its own signed timestamp there.
         page_cache.register_placeholder(TIMESTAMP_PLACEHOLDER, form_token)
         page_cache.register_markup_settings(*MARKUP_SETTINGS)
-        privacy.register("comments", "Comments", export_comments, erase_comments, order=0)
+        privacy.register("comments", _("Comments"), export_comments, erase_comments, order=0)

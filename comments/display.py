@@ -13,10 +13,14 @@ from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateformat import format as django_date_format
+from django.utils.dateformat import re_formatchars
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from markupsafe import Markup
+
+from natoblog.templatetags.html_dates import DATE_AT_TIME
 
 from .models import website
 
@@ -29,24 +33,66 @@ def _template(name):
     return engines["jinja2"].env.get_template(name)
 
 
+AM_PM = ("a.m.", "p.m.")  # what the date format's "a" writes, in Django's own translations
+# The characters of Django's date formats that DateFormats writes itself, as str.format fields.
+DATE_FIELDS = {
+    "F": "{month}",
+    "j": "{d.day}",
+    "d": "{d.day:02d}",
+    "n": "{d.month}",
+    "m": "{d.month:02d}",
+    "Y": "{d.year:04d}",
+    "G": "{d.hour}",
+    "H": "{d.hour:02d}",
+    "g": "{hour12}",
+    "h": "{hour12:02d}",
+    "i": "{d.minute:02d}",
+    "a": "{ampm}",
+}
+
+
+def compile_date_format(django_format):
+    """A str.format template that writes what Django's ``date`` filter writes with this
+    format, or None if the format uses a character DateFormats does not write."""
+    out, escaped = [], False
+    for char in django_format:
+        if not escaped and char == "\\":
+            escaped = True
+            continue
+        if not escaped and re_formatchars.fullmatch(char):
+            if char not in DATE_FIELDS:
+                return None
+            out.append(DATE_FIELDS[char])
+        else:
+            out.append(char.replace("{", "{{").replace("}", "}}"))
+        escaped = False
+    return "".join(out)
+
+
 class DateFormats:
     """The two dates each comment shows, as the template filters ``html_datetime`` and
-    ``date:"F j, Y \\a\\t g:i a"`` write them, in the current time zone and language, with
+    ``date_at_time`` write them (the language's format: "December 1, 2026 at 10:57 a.m.",
+    "1 décembre 2026 à 10:57"), in the current time zone and language, with the format and
     the translations looked up once per page, not per comment."""
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
+        self.format = gettext(DATE_AT_TIME)
+        self.template = compile_date_format(self.format)
         self.months = {number: str(name) for number, name in MONTHS.items()}
-        self.am = gettext("a.m.")
-        self.pm = gettext("p.m.")
+        self.am, self.pm = (gettext(text) for text in AM_PM)
 
     def __call__(self, value):
         local = value.astimezone(self.zone) if timezone.is_aware(value) else value
-        hour, month = local.hour, self.months[local.month]
-        time = f"{hour % 12 or 12}:{local.minute:02d} {self.pm if hour > 11 else self.am}"
-        return local.isoformat(
-            timespec="seconds"
-        ), f"{month} {local.day}, {local.year:04d} at {time}"
+        if self.template is None:  # a format with more than DATE_FIELDS: Django writes it
+            return local.isoformat(timespec="seconds"), django_date_format(local, self.format)
+        hour = local.hour
+        return local.isoformat(timespec="seconds"), self.template.format(
+            d=local,
+            month=self.months[local.month],
+            hour12=hour % 12 or 12,
+            ampm=self.pm if hour > 11 else self.am,
+        )
 
 
 def comment_list_html(nodes, *, replies_open, gravatar, page_url):
@@ -60,6 +106,11 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
         "report_url": reverse("comments:report"),
         "default_avatar": static("img/avatar.svg"),
         "gravatar": gravatar,
+        # what comment.html writes, in the current language
+        "reply_text": gettext("Reply"),
+        "report_text": gettext("Report"),
+        "awaiting_text": gettext("Your comment is awaiting moderation."),
+        "removed_text": gettext("This comment was removed."),
     }
     # what a comment's markup depends on besides its row and its depth
     context = (
@@ -87,12 +138,20 @@ def values(node, page, dates):
     """What comment.html shows of one node."""
     c = node.comment
     if c is None:
-        return {"c": None, "pk": node.pk, "depth": node.depth}
+        return {
+            "c": None,
+            "pk": node.pk,
+            "depth": node.depth,
+            "removed_text": page["removed_text"],
+        }
     iso, date = dates(c.created_at)
+    name = {"name": c.author_name}
     return {
         **page,
         "c": c,
         "depth": node.depth,
+        "reply_label": gettext("Reply to %(name)s") % name,
+        "report_label": gettext("Report the comment by %(name)s") % name,
         "avatar": GRAVATAR.format(c.email_hash) if page["gravatar"] else page["default_avatar"],
         "website": website(c.author_url),
         "iso": iso,

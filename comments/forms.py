@@ -3,24 +3,26 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import URLValidator
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
 from .spam import form_token
 
-REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+REMEMBER_LABEL = _("Save my name, email, and website in this browser for the next time I comment.")
 # A form rendered for every anonymous reader (a page kept by pagecache) holds this where its
 # timestamp goes; each response gets a fresh one (registered with pagecache in CommentsConfig).
 TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
-_blank_form_html = {}  # (form class, anonymous) -> the markup of its blank form
+_blank_form_html = {}  # (form class, anonymous, language) -> the markup of its blank form
 
 
 # What an e-mail field says when it is left empty or is not an address (the follow form too).
 EMAIL_ERRORS = {
-    "required": "Please enter your email address.",
-    "invalid": "Please enter a valid email address, like name@example.com.",
+    "required": _("Please enter your email address."),
+    "invalid": _("Please enter a valid email address, like name@example.com."),
 }
-HONEYPOT_LABEL = "Leave this field empty if you are a person (it catches spam robots)."
+HONEYPOT_LABEL = _("Leave this field empty if you are a person (it catches spam robots).")
 
 
 class HoneypotInput(forms.TextInput):
@@ -52,35 +54,35 @@ class CommentForm(forms.ModelForm):
     """The "Leave a Reply" form. Logged-in commenters do not see name, e-mail and website."""
 
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=65525,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Please type your comment."},
+        error_messages={"required": _("Please type your comment.")},
     )
     author_email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=100,
-        help_text="Address never made public",
+        help_text=_("Address never made public"),
         error_messages=EMAIL_ERRORS,
     )
     author_name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=245,
-        error_messages={"required": "Please enter your name."},
+        error_messages={"required": _("Please enter your name.")},
     )
     author_url = WebsiteField(
-        label="Website",
+        label=_("Website"),
         max_length=200,
         required=False,
         assume_scheme="https",
         error_messages={
-            "invalid": "Please enter a web address starting with http:// or https://."
+            "invalid": _("Please enter a web address starting with http:// or https://.")
         },
     )
     notify_comments = forms.BooleanField(
-        label="Notify me of new comments via email.", required=False
+        label=_("Notify me of new comments via email."), required=False
     )
-    notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
+    notify_posts = forms.BooleanField(label=_("Notify me of new posts via email."), required=False)
     remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Spam defences, checked by comments.spam.check_post: a field hidden from people (by CSS,
@@ -141,7 +143,7 @@ class CommentForm(forms.ModelForm):
         fields += [Field("notify_comments"), Field("notify_posts")]
         if self.user is None:
             fields.append(Field("remember"))
-        fields.append(Div(Submit("submit", "Post Comment"), css_class="form-submit"))
+        fields.append(Div(Submit("submit", _("Post Comment")), css_class="form-submit"))
         helper.layout = Layout(*fields)
         return helper
 
@@ -155,7 +157,7 @@ class CommentForm(forms.ModelForm):
         "render ms" column shows the page.)"""
         if self.is_bound or self.initial:
             return render_crispy_form(self, helper=self.helper)
-        key = (type(self), self.user is None)
+        key = (type(self), self.user is None, translation.get_language())
         html = _blank_form_html.get(key)
         if html is None:
             timestamp = self.fields["timestamp"].widget
@@ -171,13 +173,13 @@ class CommentForm(forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Please type your comment.")
+            raise forms.ValidationError(_("Please type your comment."))
         return body
 
     def clean_author_name(self):
         name = self.cleaned_data["author_name"].strip()
         if not name:
-            raise forms.ValidationError("Please enter your name.")
+            raise forms.ValidationError(_("Please enter your name."))
         return name
 
     def clean_parent(self):
@@ -192,8 +194,10 @@ class CommentForm(forms.ModelForm):
         )
         if parent is None:
             raise forms.ValidationError(
-                "The comment you are replying to is no longer available. "
-                "Your text is kept below: post it as a new comment."
+                _(
+                    "The comment you are replying to is no longer available. "
+                    "Your text is kept below: post it as a new comment."
+                )
             )
         return parent
 
@@ -213,7 +217,7 @@ class CommentForm(forms.ModelForm):
 class ReportForm(forms.Form):
     comment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why should moderators look at it? (optional)",
+        label=_("Why should moderators look at it? (optional)"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, article_changed
 from natoblog.addresses import email_hash
@@ -78,19 +80,22 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        TRASH = "trash", "Trash"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="replies",
-        help_text="The comment this one replies to.",
+        help_text=_("The comment this one replies to."),
     )
     # The top-level comment of the thread (null for a top-level comment itself): a page of
     # comments is fetched by its top-level ids in one query.
@@ -101,42 +106,49 @@ class Comment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
     )
-    author_name = models.CharField("name", max_length=245)
-    author_email = models.EmailField("e-mail", max_length=100, help_text="Never shown publicly.")
-    author_url = models.URLField("website", max_length=200, blank=True)
+    author_name = models.CharField(_("name"), max_length=245)
+    author_email = models.EmailField(
+        _("e-mail"), max_length=100, help_text=_("Never shown publicly.")
+    )
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
     email_hash = models.CharField(max_length=64, editable=False, db_index=True)
 
-    body = models.TextField("comment", max_length=65525)
+    body = models.TextField(_("comment"), max_length=65525)
     body_html = models.TextField(editable=False)
 
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     moderation_reason = models.CharField(
-        max_length=255, blank=True, help_text="Which rule, or which moderator, decided the status."
+        _("moderation reason"),
+        max_length=255,
+        blank=True,
+        help_text=_("Which rule, or which moderator, decided the status."),
     )
     status_before_removal = models.CharField(
+        _("status before removal"),
         max_length=10,
         choices=Status.choices,
         blank=True,
         editable=False,
-        help_text="Where “Restore from trash” puts the comment back.",
+        help_text=_("Where “Restore from trash” puts the comment back."),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
 
     notify_comments = models.BooleanField(
-        "notify me of new comments", default=False, help_text="Ticked on the form."
+        _("notify me of new comments"), default=False, help_text=_("Ticked on the form.")
     )
     notify_posts = models.BooleanField(
-        "notify me of new posts", default=False, help_text="Ticked on the form."
+        _("notify me of new posts"), default=False, help_text=_("Ticked on the form.")
     )
 
     objects = CommentQuerySet.as_manager()
@@ -149,7 +161,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name_plural = "comments"
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # The article page: approved top-level comments of an article, oldest first,
             # then every comment of the threads on that page.
@@ -160,7 +173,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on {self.article}: {self.excerpt}"
+        return gettext("%(author)s on %(article)s: %(excerpt)s") % {
+            "author": self.author_name,
+            "article": self.article,
+            "excerpt": self.excerpt,
+        }
 
     def save(self, *args, **kwargs):
         """Derive what is stored beside the input: the body rendered once, the address's hash,
@@ -236,80 +253,91 @@ class Comment(models.Model):
 class Flag(models.Model):
     """A reader's report of a comment: one per visitor per comment."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    reporter = models.CharField(
-        max_length=64, editable=False, help_text="A hash of the reporting visitor's session."
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags"
     )
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reporter = models.CharField(
+        _("reporter"),
+        max_length=64,
+        editable=False,
+        help_text=_("A hash of the reporting visitor's session."),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "flags"
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_flag_per_visitor")
         ]
 
     def __str__(self):
-        return f"Report on comment {self.comment_id}"
+        return gettext("Report on comment %(id)s") % {"id": self.comment_id}
 
 
 class DiscussionSettings(models.Model):
     """The moderation rules, editable by moderators in the admin (one row)."""
 
     class DisallowedAction(models.TextChoices):
-        SPAM = "spam", "Mark as spam"
-        TRASH = "trash", "Move to trash"
+        SPAM = "spam", _("Mark as spam")
+        TRASH = "trash", _("Move to trash")
 
     disallowed_keys = models.TextField(
-        "disallowed keys",
+        _("disallowed keys"),
         blank=True,
-        help_text=(
+        help_text=_(
             "One word, name, e-mail, URL or IP address (or network, e.g. 203.0.113.0/24) per "
             "line. A comment containing any of them in its text, name, e-mail, website, IP "
             "or browser is put in spam or trash. Case-insensitive, whole words."
         ),
     )
     disallowed_action = models.CharField(
-        max_length=10, choices=DisallowedAction.choices, default=DisallowedAction.SPAM
+        _("disallowed action"),
+        max_length=10,
+        choices=DisallowedAction.choices,
+        default=DisallowedAction.SPAM,
     )
     manual_approval = models.BooleanField(
-        "comment must be manually approved",
+        _("comment must be manually approved"),
         default=False,
-        help_text="Hold every comment for a moderator.",
+        help_text=_("Hold every comment for a moderator."),
     )
     moderation_keys = models.TextField(
-        "moderation keys",
+        _("moderation keys"),
         blank=True,
-        help_text="Same format as the disallowed keys; a match holds the comment for review.",
+        help_text=_("Same format as the disallowed keys; a match holds the comment for review."),
     )
     link_limit = models.PositiveSmallIntegerField(
-        "hold a comment with this many links",
+        _("hold a comment with this many links"),
         default=2,
-        help_text="Hold a comment in the queue if it contains this many links or more (0: off).",
+        help_text=_(
+            "Hold a comment in the queue if it contains this many links or more (0: off)."
+        ),
     )
     require_previous_approval = models.BooleanField(
-        "comment author must have a previously approved comment",
+        _("comment author must have a previously approved comment"),
         default=True,
-        help_text="Otherwise, comments that pass every other rule are approved at once.",
+        help_text=_("Otherwise, comments that pass every other rule are approved at once."),
     )
     report_threshold = models.PositiveSmallIntegerField(
-        "reports before a comment is held",
+        _("reports before a comment is held"),
         default=3,
-        help_text="Once a comment has this many reports from readers it goes back to pending.",
+        help_text=_("Once a comment has this many reports from readers it goes back to pending."),
     )
     purge_after_days = models.PositiveSmallIntegerField(
-        "delete spam and trash after (days)",
+        _("delete spam and trash after (days)"),
         default=30,
-        help_text="Used by `manage.py purge_comments`.",
+        help_text=_("Used by `manage.py purge_comments`."),
     )
 
     class Meta:
-        verbose_name = "discussion settings"
-        verbose_name_plural = "discussion settings"
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
 
     def __str__(self):
-        return "Discussion settings"
+        return gettext("Discussion settings")
 
     def save(self, *args, **kwargs):
         self.pk = 1  # there is only one

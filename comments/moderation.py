@@ -3,12 +3,16 @@
 Every path that creates a comment from a commenter (the form, a moderator's reply in the
 admin, the shell) goes through ``moderate``, called by ``comments.actions.post``. Rules run in
 WordPress's order; the first that decides wins, and the reason is stored on the comment for
-moderators. (Moderators' own decisions afterwards are comments.actions' business.)
+moderators. (Moderators' own decisions afterwards are comments.actions' business.) The reason
+is stored as written in the site's language at the time.
 """
 
 import ipaddress
 import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from natoblog.addresses import email_hash, normalise_email
 
@@ -41,18 +45,18 @@ def _network(key):
 def find_key(keys, comment):
     """The first key that matches the comment, and where: ("viagra", "the comment")."""
     fields = [
-        ("the comment", comment.body),
-        ("the name", comment.author_name),
-        ("the e-mail", comment.author_email),
-        ("the website", comment.author_url),
-        ("the browser", comment.user_agent),
+        (_("the comment"), comment.body),
+        (_("the name"), comment.author_name),
+        (_("the e-mail"), comment.author_email),
+        (_("the website"), comment.author_url),
+        (_("the browser"), comment.user_agent),
     ]
     address = ipaddress.ip_address(comment.ip_address) if comment.ip_address else None
     for key in keys:
         network = _network(key)
         if network is not None:
             if address is not None and address.version == network.version and address in network:
-                return key, "the IP address"
+                return key, _("the IP address")
             continue
         pattern = _key_pattern(key)
         for where, value in fields:
@@ -72,35 +76,49 @@ def decide(comment, rules):
     Status = Comment.Status
     user = comment.user
     if user is not None and user.is_active and user.is_staff:
-        return Decision(Status.APPROVED, "Approved: posted by a staff member")
+        return Decision(Status.APPROVED, _("Approved: posted by a staff member"))
 
     match = find_key(parse_keys(rules.disallowed_keys), comment)
     if match:
         key, where = match
-        return Decision(rules.disallowed_action, f"Disallowed key “{key}” in {where}")
+        return Decision(
+            rules.disallowed_action,
+            _("Disallowed key “%(key)s” in %(where)s") % {"key": key, "where": where},
+        )
 
     if rules.manual_approval:
-        return Decision(Status.PENDING, "Held: every comment must be manually approved")
+        return Decision(Status.PENDING, _("Held: every comment must be manually approved"))
 
     match = find_key(parse_keys(rules.moderation_keys), comment)
     if match:
         key, where = match
-        return Decision(Status.PENDING, f"Held: moderation key “{key}” in {where}")
+        return Decision(
+            Status.PENDING,
+            _("Held: moderation key “%(key)s” in %(where)s") % {"key": key, "where": where},
+        )
 
     links = count_links(comment.body)
     if rules.link_limit and links >= rules.link_limit:
         return Decision(
-            Status.PENDING, f"Held: {links} links (the limit is {rules.link_limit - 1})"
+            Status.PENDING,
+            ngettext(
+                "Held: %(count)d link (the limit is %(limit)d)",
+                "Held: %(count)d links (the limit is %(limit)d)",
+                links,
+            )
+            % {"count": links, "limit": rules.link_limit - 1},
         )
 
     if rules.require_previous_approval:
         if has_verified_email(comment):
-            return Decision(Status.APPROVED, "Approved: the author's e-mail address is verified")
+            return Decision(
+                Status.APPROVED, _("Approved: the author's e-mail address is verified")
+            )
         if is_known_author(comment):
-            return Decision(Status.APPROVED, "Approved: the author has an approved comment")
-        return Decision(Status.PENDING, "Held: first comment from this author")
+            return Decision(Status.APPROVED, _("Approved: the author has an approved comment"))
+        return Decision(Status.PENDING, _("Held: first comment from this author"))
 
-    return Decision(Status.APPROVED, "Approved: passed every rule")
+    return Decision(Status.APPROVED, _("Approved: passed every rule"))
 
 
 def is_known_author(comment):

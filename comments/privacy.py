@@ -3,6 +3,7 @@ Erasing keeps each comment in its thread with the author anonymised."""
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import ngettext
 
 from natoblog.addresses import email_hash
 from privacy import Erasure, users_with_email
@@ -54,7 +55,13 @@ def erase_comments(email):
     messages = []
     if count:
         messages.append(
-            f"{count} comment{'s' * (count != 1)} kept with the author anonymised; delete "
-            "any whose text itself is personal from the admin."
+            ngettext(
+                "%(count)d comment kept with the author anonymised; delete it from the admin "
+                "if its text itself is personal.",
+                "%(count)d comments kept with the author anonymised; delete any whose text "
+                "itself is personal from the admin.",
+                count,
+            )
+            % {"count": count}
         )
     return Erasure(erased=count, messages=messages)

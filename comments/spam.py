@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import caches
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from natoblog.addresses import email_hash, normalise_email
 from natoblog.http import client_ip
@@ -36,28 +38,28 @@ logger = logging.getLogger(__name__)
 TOKEN_SALT = "comments.form-timestamp"
 TOKEN_VALUE = "comment-form"
 
-HONEYPOT_MESSAGE = (
+HONEYPOT_MESSAGE = _(
     "Your comment was not posted: a field that must stay empty was filled in (browsers "
     "sometimes do this when they fill in forms automatically). Your text is kept below; "
     "please press “Post Comment” again."
 )
-TOO_FAST_MESSAGE = (
+TOO_FAST_MESSAGE = _(
     "Your comment was not posted: it arrived only moments after the page was opened, as spam "
     "robots do. Your text is kept below; please check it and press “Post Comment” again."
 )
-TOO_OLD_MESSAGE = (
+TOO_OLD_MESSAGE = _(
     "Your comment was not posted because the page had been open for a long time. Your text is "
     "kept below; please press “Post Comment” again."
 )
-BAD_TOKEN_MESSAGE = (
+BAD_TOKEN_MESSAGE = _(
     "Your comment was not posted because the form was incomplete or had been altered. Your "
     "text is kept below; please press “Post Comment” again."
 )
-RATE_LIMIT_MESSAGE = (
+RATE_LIMIT_MESSAGE = _(
     "You are posting comments faster than we allow, so this one was not posted. Your text is "
     "kept below: please wait {wait} and press “Post Comment” again."
 )
-DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
+DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 
 
 def now():
@@ -155,8 +157,8 @@ def hit(kind, identity, limit, window):
 def describe_wait(seconds):
     minutes = (seconds + 59) // 60
     if seconds < 60:
-        return f"{seconds} second{'s' * (seconds != 1)}"
-    return f"{minutes} minute{'s' * (minutes != 1)}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def check_rate_limits(ip, email):

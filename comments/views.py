@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -80,7 +81,9 @@ def post_comment(request, slug):
     form = CommentForm(request.POST, article=article, user=request.user)
     if not comments_open(article):
         form.is_valid()  # keep what they typed on the page
-        form.add_error(None, "Comments are closed on this article; your comment was not posted.")
+        form.add_error(
+            None, _("Comments are closed on this article; your comment was not posted.")
+        )
         return show_form_again(request, article, form, status=403)
     if not form.is_valid():
         return show_form_again(request, article, form)
@@ -109,8 +112,10 @@ def post_comment(request, slug):
         if asked_for_confirmation(request, comment):
             messages.info(
                 request,
-                "Unless your address is already subscribed, we are sending it a link: open it "
-                "to confirm, and the emails you asked for will follow.",
+                _(
+                    "Unless your address is already subscribed, we are sending it a link: open it "
+                    "to confirm, and the emails you asked for will follow."
+                ),
             )
         location = f"{page_url(article, page_of(comment))}#{comment.anchor}"
     except (OperationalError, InterfaceError):
@@ -162,9 +167,9 @@ def report_comment(request):
         form = ReportForm(request.POST)
         if form.is_valid():
             if actions.report(comment, reporter_key(request), form.cleaned_data["reason"]):
-                messages.success(request, "Thank you. Moderators will look at this comment.")
+                messages.success(request, _("Thank you. Moderators will look at this comment."))
             else:
-                messages.info(request, "You have already reported this comment. Thank you.")
+                messages.info(request, _("You have already reported this comment. Thank you."))
             return redirect(back)
     else:
         form = ReportForm(initial={"comment": comment.pk})
@@ -197,16 +202,16 @@ def permalink(request, pk):
 # --- The Approve / Spam / Trash links of moderation mails --------------------------------------
 
 MODERATION = {
-    "approve": (Comment.Status.APPROVED, "Approve", "approved"),
-    "spam": (Comment.Status.SPAM, "Mark as spam", "marked as spam"),
-    "trash": (Comment.Status.TRASH, "Move to trash", "moved to the trash"),
+    "approve": (Comment.Status.APPROVED, _("Approve"), _("approved")),
+    "spam": (Comment.Status.SPAM, _("Mark as spam"), _("marked as spam")),
+    "trash": (Comment.Status.TRASH, _("Move to trash"), _("moved to the trash")),
 }
 
 
 class CommentGone(LinkError):
     status = 404
-    title = "This comment no longer exists"
-    message = "It was deleted after the e-mail was sent. Nothing was changed."
+    title = _("This comment no longer exists")
+    message = _("It was deleted after the e-mail was sent. Nothing was changed.")
 
 
 @link_page
@@ -234,7 +239,7 @@ def moderate(request, token):
         try:
             with transaction.atomic():
                 spend(nonce)
-                actions.moderate_action([comment], action, via="from a moderation e-mail")
+                actions.moderate_action([comment], action, via=_("from a moderation e-mail"))
         except LinkError as error:
             return link_error(request, error)
         return render(request, "comments/moderation/done.html", context)

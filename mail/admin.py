@@ -3,6 +3,8 @@ error, filter the failed ones and send them again with "Retry now"."""
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import delivery
 from .models import OutgoingMail
@@ -51,26 +53,40 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm("mail.change_outgoingmail")
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error(self, mail):
         return mail.last_error.splitlines()[0][:80] if mail.last_error else ""
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error_details(self, mail):
         return format_html("<pre>{}</pre>", mail.last_error) if mail.last_error else "-"
 
-    @admin.display(description="plain-text part")
+    @admin.display(description=_("plain-text part"))
     def text(self, mail):
         return format_html("<pre>{}</pre>", mail.body_text)
 
-    @admin.action(description="Retry now", permissions=["retry"])
+    @admin.action(description=_("Retry now"), permissions=["retry"])
     def retry_now(self, request, queryset):
         count = delivery.retry(queryset)
         skipped = queryset.count() - count
-        self.message_user(request, f"{count} mail(s) queued to be sent again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d mail(s) queued to be sent again.",
+                "%(count)d mail(s) queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} mail(s) left alone: already sent, or being sent right now.",
+                ngettext(
+                    "%(count)d mail(s) left alone: already sent, or being sent right now.",
+                    "%(count)d mail(s) left alone: already sent, or being sent right now.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )

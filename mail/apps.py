@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
@@ -7,4 +8,4 @@ class MailConfig(AppConfig):
     other app of the site: they hand it rendered mails and link payloads."""
 
     name = "mail"
-    verbose_name = "Mail"
+    verbose_name = _("Mail")

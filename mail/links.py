@@ -18,6 +18,7 @@ from functools import wraps
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -29,8 +30,8 @@ class LinkError(Exception):
     """Why a link cannot be used; ``title`` and ``message`` are shown to the visitor."""
 
     status = 400
-    title = "This link is not valid"
-    message = (
+    title = _("This link is not valid")
+    message = _(
         "The link is incomplete or has been altered. Copy the whole link from the e-mail, "
         "or open it by clicking it in the e-mail. Nothing was changed."
     )
@@ -38,8 +39,8 @@ class LinkError(Exception):
 
 class LinkExpired(LinkError):
     status = 410
-    title = "This link has expired"
-    message = (
+    title = _("This link has expired")
+    message = _(
         "Links in our e-mails work for a limited time, and this one is too old. "
         "Nothing was changed."
     )
@@ -47,8 +48,8 @@ class LinkExpired(LinkError):
 
 class LinkUsed(LinkError):
     status = 410
-    title = "This link has already been used"
-    message = (
+    title = _("This link has already been used")
+    message = _(
         "Each link in a moderation e-mail works once, and this one has been used. "
         "Nothing was changed."
     )

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingMail(models.Model):
@@ -10,18 +11,18 @@ class OutgoingMail(models.Model):
     with the error, for staff to retry from the admin."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
-        MODERATION = "moderation", "Comment to moderate"
-        AUTHOR = "author", "Approved comment, to the article's author"
-        CONFIRMATION = "confirmation", "Subscription confirmation"
-        NEW_COMMENT = "new_comment", "New comment, to subscribers"
-        NEW_POST = "new_post", "New post, to subscribers"
-        ACCOUNT = "account", "Account (address confirmation, password reset)"
+        MODERATION = "moderation", _("Comment to moderate")
+        AUTHOR = "author", _("Approved comment, to the article's author")
+        CONFIRMATION = "confirmation", _("Subscription confirmation")
+        NEW_COMMENT = "new_comment", _("New comment, to subscribers")
+        NEW_POST = "new_post", _("New post, to subscribers")
+        ACCOUNT = "account", _("Account (address confirmation, password reset)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     to = models.EmailField(max_length=254)
@@ -42,8 +43,8 @@ class OutgoingMail(models.Model):
     class Meta:
         db_table = "comments_outgoingmail"  # created by the comments app before mail had its own
         ordering = ["-created_at", "-id"]
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
     def __str__(self):
@@ -61,7 +62,7 @@ class UsedLink(models.Model):
     class Meta:
         db_table = "comments_usedlink"
         ordering = ["-used_at"]
-        verbose_name_plural = "used links"
+        verbose_name_plural = _("used links")
 
     def __str__(self):
         return self.nonce

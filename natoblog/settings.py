@@ -208,7 +208,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The site's one language (every reader, moderator and mail gets it): our strings are
+# translated in locale/ (French ships; `make messages` updates the catalogues), Django's and
+# the apps' by themselves. E.g. DJANGO_LANGUAGE_CODE=fr.
+LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", "en-us")
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PageCacheConfig(AppConfig):
     """The anonymous readers' page cache (pagecache/cache.py). It imports no app of the site."""
 
     name = "pagecache"
-    verbose_name = "Page cache"
+    verbose_name = _("Page cache")

@@ -61,6 +61,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags
 from django.utils.safestring import mark_safe
@@ -152,8 +153,8 @@ def version_key(group):
 @once
 def code_digest():
     """What the markup depends on in this release: the project's templates, the code of its
-    own apps (those under BASE_DIR), the pinned requirements and the static files manifest
-    (hashed file names)."""
+    own apps (those under BASE_DIR), the compiled translations (LOCALE_PATHS), the pinned
+    requirements and the static files manifest (hashed file names)."""
     base = settings.BASE_DIR
     apps_code = [
         path
@@ -162,9 +163,13 @@ def code_digest():
         for path in sorted(Path(config.path).rglob("*"))
         if path.suffix in (".py", ".html") and "migrations" not in path.parts
     ]
+    translations = [
+        path for locale in settings.LOCALE_PATHS for path in sorted(Path(locale).rglob("*.mo"))
+    ]
     paths = [
         *sorted((base / "templates").rglob("*.html")),
         *apps_code,
+        *translations,
         base / "requirements.txt",
         settings.STATIC_ROOT / "staticfiles.json",
     ]
@@ -176,7 +181,13 @@ def code_digest():
 
 
 def page_key(request):
-    markup = [code_digest(), *(str(getattr(settings, name, None)) for name in MARKUP_SETTINGS)]
+    """The page at this address as rendered in the current language, with this release's
+    code and markup settings."""
+    markup = [
+        code_digest(),
+        translation.get_language() or "",
+        *(str(getattr(settings, name, None)) for name in MARKUP_SETTINGS),
+    ]
     address = f"{request.scheme}://{request.get_host()}{request.path}"
     digest = hashlib.blake2b("|".join([*markup, address]).encode(), digest_size=16)
     return f"article-page:{digest.hexdigest()}"

@@ -2,6 +2,7 @@
 through the confirmation link)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Subscription
 
@@ -22,6 +23,6 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="confirmed", boolean=True)
+    @admin.display(description=_("confirmed"), boolean=True)
     def is_confirmed(self, subscription):
         return subscription.is_confirmed

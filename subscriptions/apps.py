@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 
 def unconfirmed_subscriptions(sender, links_expired_before, **kwargs):
@@ -15,7 +16,7 @@ class SubscriptionsConfig(AppConfig):
     the "Follow this blog" form, and what is mailed when (subscriptions/notifications.py)."""
 
     name = "subscriptions"
-    verbose_name = "Subscriptions"
+    verbose_name = _("Subscriptions")
 
     def ready(self):
         import privacy
@@ -33,5 +34,5 @@ class SubscriptionsConfig(AppConfig):
         )
         purging.connect(unconfirmed_subscriptions, dispatch_uid="subscriptions")
         privacy.register(
-            "subscriptions", "Subscriptions", export_subscriptions, end_subscriptions, order=10
+            "subscriptions", _("Subscriptions"), export_subscriptions, end_subscriptions, order=10
         )

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from comments.forms import EMAIL_ERRORS
 
@@ -9,9 +10,9 @@ class FollowForm(forms.Form):
     """ "Follow this blog": new posts by e-mail, for readers who do not comment."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
-        help_text="We will send a link to confirm. Address never made public.",
+        help_text=_("We will send a link to confirm. Address never made public."),
         error_messages=EMAIL_ERRORS,
     )
 

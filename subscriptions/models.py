@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from natoblog.addresses import email_hash, normalise_email
@@ -22,24 +23,28 @@ class Subscription(models.Model):
     the row."""
 
     class Kind(models.TextChoices):
-        COMMENTS = "comments", "New comments on an article"
-        POSTS = "posts", "New posts"
+        COMMENTS = "comments", _("New comments on an article")
+        POSTS = "posts", _("New posts")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     article = models.ForeignKey(
         Article,
+        verbose_name=_("article"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="subscriptions",
-        help_text="The article whose comments are followed (empty for new posts).",
+        help_text=_("The article whose comments are followed (empty for new posts)."),
     )
-    email = models.EmailField("e-mail", max_length=254, help_text="Stored in lower case.")
+    email = models.EmailField(_("e-mail"), max_length=254, help_text=_("Stored in lower case."))
     email_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty until the address confirms (double opt-in)."
+        _("confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the address confirms (double opt-in)."),
     )
 
     objects = SubscriptionQuerySet.as_manager()
@@ -47,7 +52,8 @@ class Subscription(models.Model):
     class Meta:
         db_table = "comments_subscription"  # created by the comments app, kept on the move
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "subscriptions"
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["email", "article"],
@@ -88,13 +94,14 @@ class NotificationEvent(models.Model):
     moderation alert), recorded in the same transaction as its mails so that it is announced
     once, however often it happens or its task runs."""
 
-    key = models.CharField(max_length=100, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "comments_notificationevent"
         ordering = ["-created_at"]
-        verbose_name_plural = "notification events"
+        verbose_name = _("notification event")
+        verbose_name_plural = _("notification events")
 
     def __str__(self):
         return self.key

@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -23,8 +24,8 @@ from .models import Subscription
 
 class SubscriptionGone(LinkError):
     status = 404
-    title = "There is no such subscription any more"
-    message = (
+    title = _("There is no such subscription any more")
+    message = _(
         "It was ended, or it was never confirmed and has been replaced by a newer request. "
         "Nothing was changed."
     )
@@ -96,11 +97,11 @@ def manage_subscriptions(request, token):
     mine = Subscription.objects.filter(email_hash=email_hash).select_related("article")
     if request.method == "POST":
         if request.POST.get("subscription") == "all":
-            count, _ = mine.delete()
+            count = mine.delete()[0]
         else:
-            count, _ = mine.filter(pk=request.POST.get("subscription") or 0).delete()
+            count = mine.filter(pk=request.POST.get("subscription") or 0).delete()[0]
         if count:
-            messages.success(request, "Unsubscribed. You will get no more of those e-mails.")
+            messages.success(request, _("Unsubscribed. You will get no more of those e-mails."))
         return redirect(request.path)
     subscription_list = list(mine.order_by("kind", "article__title"))
     return render(
@@ -128,12 +129,14 @@ def follow(request):
     verified = is_verified_address(request.user, email)
     optin.subscribe(email, verified=verified)
     if verified:
-        messages.success(request, "Done: new articles will be e-mailed to your address.")
+        messages.success(request, _("Done: new articles will be e-mailed to your address."))
     else:
         messages.success(
             request,
-            "Thank you. Unless that address already follows this blog, we have sent it a link: "
-            "open it to confirm, and new articles will follow.",
+            _(
+                "Thank you. Unless that address already follows this blog, we have sent it a "
+                "link: open it to confirm, and new articles will follow."
+            ),
         )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -16,6 +16,9 @@
   home.hidden = true;
   respond.parentNode.insertBefore(home, respond);
   var body = form.querySelector("textarea[name=body]");
+  // The titles in the page's language (comments/form.html); %(name)s is the author's name.
+  var titleNew = title.dataset.title || "Leave a Reply";
+  var titleReply = title.dataset.titleReply || "Leave a Reply to %(name)s";
 
   // The form came back with errors: start at their summary, which links to each field. Only
   // once the page has loaded: Chromium clears focus when it scrolls to #respond just before.
@@ -29,7 +32,7 @@
     var article = comment.querySelector(":scope > .comment-body");
     (article || comment).insertAdjacentElement("afterend", respond);
     parentInput.value = id;
-    title.textContent = "Leave a Reply to " + author;
+    title.textContent = titleReply.replace("%(name)s", author);
     cancel.hidden = false;
     if (body) body.focus();
   }
@@ -37,7 +40,7 @@
   function reset() {
     home.parentNode.insertBefore(respond, home.nextSibling);
     parentInput.value = "";
-    title.textContent = "Leave a Reply";
+    title.textContent = titleNew;
     cancel.hidden = true;
   }
 

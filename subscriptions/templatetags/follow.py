@@ -2,6 +2,8 @@ from functools import cache
 
 from crispy_forms.utils import render_crispy_form
 from django import template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from subscriptions.forms import FollowForm
@@ -10,9 +12,10 @@ register = template.Library()
 
 
 @cache
-def empty_fields():
-    """The fields of an empty follow form: the same on every page, so rendered once per process
-    (crispy's templates cost more than the rest of the footer: see make bench)."""
+def empty_fields(language=None):
+    """The fields of an empty follow form: the same on every page in one language, so rendered
+    once per process and language (crispy's templates cost more than the rest of the footer:
+    see make bench)."""
     return mark_safe(render_crispy_form(FollowForm()))
 
 
@@ -24,7 +27,17 @@ def follow_form(context):
     if context.get("hide_follow_form"):
         request = None
     return {
-        "fields": empty_fields() if request is not None else None,
+        "fields": empty_fields(translation.get_language()) if request is not None else None,
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def subscription_what(context, subscription):
+    """What a subscription mails about ("new comments on <a>…</a>"), as markup for a sentence:
+    ``{% subscription_what subscription as what %}``, then ``{{ what }}`` in a blocktranslate."""
+    return render_to_string(
+        "subscriptions/what.html",
+        {"subscription": subscription, "SITE_NAME": context.get("SITE_NAME")},
+    )
