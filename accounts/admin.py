@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext as _
 
 User = get_user_model()
 
@@ -16,7 +17,7 @@ class UniqueEmailChangeForm(UserChangeForm):
         if email:
             others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
             if others.exists():
-                raise forms.ValidationError("Another account already uses this address.")
+                raise forms.ValidationError(_("Another account already uses this address."))
         return email
 
 
