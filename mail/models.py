@@ -24,21 +24,21 @@ class OutgoingMail(models.Model):
         NEW_POST = "new_post", _("New post, to subscribers")
         ACCOUNT = "account", _("Account (address confirmation, password reset)")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField()
-    body_html = models.TextField()
-    headers = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("plain-text part"))
+    body_html = models.TextField(_("HTML part"))
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     state = models.CharField(
-        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         db_table = "comments_outgoingmail"  # created by the comments app before mail had its own
@@ -56,12 +56,13 @@ class UsedLink(models.Model):
     has been used. Rows older than COMMENTS_LINK_MAX_AGE_DAYS may be deleted: the signature
     has expired by then."""
 
-    nonce = models.CharField(max_length=32, unique=True)
-    used_at = models.DateTimeField(auto_now_add=True)
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    used_at = models.DateTimeField(_("used"), auto_now_add=True)
 
     class Meta:
         db_table = "comments_usedlink"
         ordering = ["-used_at"]
+        verbose_name = _("used link")
         verbose_name_plural = _("used links")
 
     def __str__(self):
