@@ -16,6 +16,8 @@ import os
 import re
 import secrets
 import shutil
+import socket
+import time
 import urllib.parse
 
 import pytest
@@ -190,6 +192,12 @@ class Server:
         assert len(workers) == len(answered) + 1
         return response, text, workers[-1]
 
+    def hold_a_worker(self):
+        holder = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        holder.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no end of headers
+        time.sleep(0.1)  # a worker takes it
+        return holder
+
     def _answered(self):
         return self.log.read_text().split() if self.log.exists() else []
 
@@ -197,8 +205,16 @@ class Server:
         """Pages from every worker, asked (as a reader with no cookie) until each worker has
         served one for which ``until`` holds; [(state, text, pid)]."""
         pages, done = [], set()
-        for _ in range(MAX_REQUESTS):
-            response, text, pid = self.request("GET", URL)
+        for attempt in range(MAX_REQUESTS):
+            # Left alone, the worker that is idle first may take every request; every other
+            # attempt, a connection that never finishes its request keeps one worker busy
+            # (a sync worker reads it until it closes), so the next request goes to another.
+            holder = self.hold_a_worker() if attempt % 2 else None
+            try:
+                response, text, pid = self.request("GET", URL)
+            finally:
+                if holder is not None:
+                    holder.close()
             assert response.status == 200
             pages.append((response.getheader("X-Page-Cache"), text, pid))
             if until(response, text):
