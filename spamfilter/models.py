@@ -69,3 +69,18 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.comment_id}: {self.score}"
+
+
+class Seed(models.Model):
+    """A row of a labelled file the filter learnt (train_spam_filter --from-csv): learnt
+    once, however often the command runs."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    learnt_as = models.CharField(max_length=4)
+
+    class Meta:
+        verbose_name = _("spam filter seed")
+        verbose_name_plural = _("spam filter seeds")
+
+    def __str__(self):
+        return self.key

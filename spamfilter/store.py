@@ -68,7 +68,14 @@ def score_tokens(tokens, explain=5):
     return classifier.score(counts, nspam, nham, explain=explain), nspam, nham
 
 
+
+
 @transaction.atomic
 def reset():
+    """Forget everything learnt."""
+    from .models import Seed, Verdict
+
     Token.objects.all().delete()
+    Seed.objects.all().delete()
+    Verdict.objects.exclude(learnt_as="").update(learnt_as="", tokens=[])
     Totals.objects.update_or_create(pk=1, defaults={"spam": 0, "ham": 0})
