@@ -11,10 +11,12 @@ Pure functions on numbers: the model itself is rows in the database (spamfilter/
 import math
 from dataclasses import dataclass
 
-# Robinson's s (strength of the prior; SpamBayes' 0.45 measured worse here: README) and x
-# (the prior for an unknown token).
+# Robinson's s (how strongly a rarely seen token is pulled towards x) and x. SpamBayes has
+# 0.45 and 0.5; on real comment spam (make bench-spam) s = 1 and x = 0.4 (a rare token leans
+# legitimate: spam repeats itself, readers bring new words) kept the F1 and cut the
+# false-positive rate at the hold threshold from 6% to 4%. Tokens never seen count for nothing.
 UNKNOWN_WORD_STRENGTH = 1.0
-UNKNOWN_WORD_PROB = 0.5
+UNKNOWN_WORD_PROB = 0.4
 # Tokens nearer 0.5 than this say nothing and are left out; at most this many of the
 # strongest are combined.
 MINIMUM_PROB_STRENGTH = 0.1
@@ -55,6 +57,8 @@ def score(counts, nspam, nham, explain=5):
     """The spam probability of a comment whose tokens have these counts (see the module)."""
     clues = []
     for token, (spam, ham) in counts.items():
+        if not spam + ham:
+            continue
         prob = token_probability(spam, ham, nspam, nham)
         if abs(prob - 0.5) >= MINIMUM_PROB_STRENGTH:
             clues.append((abs(prob - 0.5), token, prob))

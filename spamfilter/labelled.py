@@ -48,9 +48,7 @@ def read(path):
                         _("%(file)s, line %(line)d: the label must be 0 or 1, not “%(value)s”")
                         % {"file": path, "line": line, "value": value}
                     )
-                comment = Comment(
-                    author_name=record["AUTHOR"] or "", body=record["CONTENT"] or ""
-                )
+                comment = Comment(author_name=record["AUTHOR"] or "", body=record["CONTENT"] or "")
                 key = (record.get("COMMENT_ID") or "").strip() or f"{path}:{line}"
                 rows.append(Row(key, comment, value == "1"))
             return rows

@@ -68,8 +68,6 @@ def score_tokens(tokens, explain=5):
     return classifier.score(counts, nspam, nham, explain=explain), nspam, nham
 
 
-
-
 @transaction.atomic
 def reset():
     """Forget everything learnt."""

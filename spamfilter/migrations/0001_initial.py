@@ -5,61 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comments', '0006_spam_filter_settings'),
+        ("comments", "0006_spam_filter_settings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Seed',
+            name="Seed",
             fields=[
-                ('key', models.CharField(max_length=200, primary_key=True, serialize=False)),
-                ('learnt_as', models.CharField(max_length=4)),
+                ("key", models.CharField(max_length=200, primary_key=True, serialize=False)),
+                ("learnt_as", models.CharField(max_length=4)),
             ],
             options={
-                'verbose_name': 'spam filter seed',
-                'verbose_name_plural': 'spam filter seeds',
+                "verbose_name": "spam filter seed",
+                "verbose_name_plural": "spam filter seeds",
             },
         ),
         migrations.CreateModel(
-            name='Token',
+            name="Token",
             fields=[
-                ('token', models.CharField(max_length=100, primary_key=True, serialize=False, verbose_name='token')),
-                ('spam', models.PositiveIntegerField(default=0, verbose_name='spam decisions')),
-                ('ham', models.PositiveIntegerField(default=0, verbose_name='legitimate decisions')),
+                (
+                    "token",
+                    models.CharField(
+                        max_length=100, primary_key=True, serialize=False, verbose_name="token"
+                    ),
+                ),
+                ("spam", models.PositiveIntegerField(default=0, verbose_name="spam decisions")),
+                (
+                    "ham",
+                    models.PositiveIntegerField(default=0, verbose_name="legitimate decisions"),
+                ),
             ],
             options={
-                'verbose_name': 'spam filter token',
-                'verbose_name_plural': 'spam filter tokens',
+                "verbose_name": "spam filter token",
+                "verbose_name_plural": "spam filter tokens",
             },
         ),
         migrations.CreateModel(
-            name='Totals',
+            name="Totals",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spam', models.PositiveIntegerField(default=0)),
-                ('ham', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spam", models.PositiveIntegerField(default=0)),
+                ("ham", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'spam filter totals',
-                'verbose_name_plural': 'spam filter totals',
+                "verbose_name": "spam filter totals",
+                "verbose_name_plural": "spam filter totals",
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('comment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='spam_verdict', serialize=False, to='comments.comment', verbose_name='comment')),
-                ('score', models.FloatField(blank=True, db_index=True, null=True, verbose_name='spam probability')),
-                ('akismet', models.CharField(blank=True, max_length=20, verbose_name="Akismet's answer")),
-                ('learnt_as', models.CharField(blank=True, choices=[('', 'nothing'), ('spam', 'spam'), ('ham', 'not spam')], default='', max_length=4, verbose_name='learnt as')),
-                ('tokens', models.JSONField(blank=True, default=list)),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="spam_verdict",
+                        serialize=False,
+                        to="comments.comment",
+                        verbose_name="comment",
+                    ),
+                ),
+                (
+                    "score",
+                    models.FloatField(
+                        blank=True, db_index=True, null=True, verbose_name="spam probability"
+                    ),
+                ),
+                (
+                    "akismet",
+                    models.CharField(blank=True, max_length=20, verbose_name="Akismet's answer"),
+                ),
+                (
+                    "learnt_as",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "nothing"), ("spam", "spam"), ("ham", "not spam")],
+                        default="",
+                        max_length=4,
+                        verbose_name="learnt as",
+                    ),
+                ),
+                ("tokens", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'verbose_name': 'spam verdict',
-                'verbose_name_plural': 'spam verdicts',
+                "verbose_name": "spam verdict",
+                "verbose_name_plural": "spam verdicts",
             },
         ),
     ]

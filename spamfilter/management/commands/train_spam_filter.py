@@ -19,9 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--from-csv", metavar="FILE", help="Learn the rows of this file.")
-        parser.add_argument(
-            "--reset", action="store_true", help="Forget everything learnt first."
-        )
+        parser.add_argument("--reset", action="store_true", help="Forget everything learnt first.")
         parser.add_argument(
             "--limit", type=int, help="Learn at most this many rows of the file (benchmark)."
         )
