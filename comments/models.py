@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -367,6 +368,17 @@ class DiscussionSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+    def clean(self):
+        if self.hold_threshold > self.spam_threshold:
+            raise ValidationError(
+                {
+                    "hold_threshold": _(
+                        "The hold threshold cannot be above the spam threshold (a comment "
+                        "sure enough to go to spam is also held)."
+                    )
+                }
+            )
 
 
 def comments_open(article):

@@ -43,7 +43,7 @@ def words(text):
 def tokens(body, name="", email="", website=""):
     """The set of tokens of a comment."""
     text = html.unescape(body or "").replace("\ufeff", "")
-    urls = URL_RE.findall(text)
+    urls = [url.rstrip(".,!?;:)]}\ufeff") for url in URL_RE.findall(text)]
     # links written as <a href="..."> count once, by their href
     plain = TAG_RE.sub(" ", URL_RE.sub(" ", text))
     text_words = list(words(plain))
