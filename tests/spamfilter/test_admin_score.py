@@ -1,0 +1,101 @@
+"""The filter explained in the admin: the score in the queue (sortable, filterable), the
+comment's page showing the probability and the tokens that pushed it most both ways, and the
+list saying when the filter does not decide yet."""
+
+import re
+
+from django.urls import reverse
+
+from comments.models import Comment
+from spamfilter import features
+from spamfilter.models import Verdict
+
+from .conftest import HAM_TEXTS, SPAM_TEXTS, teach
+
+S = Comment.Status
+CHANGELIST = "/admin/comments/comment/"
+
+
+def post(essay, body, name="Visitor", email="v@example.com"):
+    return Comment.objects.create(article=essay, body=body, author_name=name, author_email=email)
+
+
+def order_in(page, *bodies):
+    return sorted(bodies, key=page.index)
+
+
+def test_the_queue_shows_sorts_and_filters_by_probability(moderator_client, essay):
+    teach(spam=19, ham=20)  # scores, decides nothing: everything stays pending
+    spam = post(essay, SPAM_TEXTS[0], "Promo Bot")
+    ham = post(essay, HAM_TEXTS[0], "Ann Reader")
+    p_spam = Verdict.objects.get(comment=spam).score
+    p_ham = Verdict.objects.get(comment=ham).score
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "Spam probability" in page
+    cells = re.findall(r'<span class="spam-score">([0-9.]+)</span>', page)
+    assert sorted(cells) == sorted([f"{int(p * 100) / 100:.2f}" for p in (p_spam, p_ham)])
+    column = page.split("Spam probability")[0].count("<th")  # the column can be sorted
+    assert column
+    url = CHANGELIST + "?o=" + str(list_index(moderator_client) + 1)  # ascending by probability
+    ascending = moderator_client.get(url).content.decode()
+    assert order_in(ascending, "Ann Reader", "Promo Bot") == ["Ann Reader", "Promo Bot"]
+    descending = moderator_client.get(url.replace("o=", "o=-")).content.decode()
+    assert order_in(descending, "Ann Reader", "Promo Bot") == ["Promo Bot", "Ann Reader"]
+    high = moderator_client.get(CHANGELIST + "?spam_probability=0.99").content.decode()
+    assert "Promo Bot" in high
+    assert "Ann Reader" not in high
+    low = moderator_client.get(CHANGELIST + "?spam_probability=0").content.decode()
+    assert "Ann Reader" in low
+    assert "Promo Bot" not in low
+
+
+def list_index():
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[Comment]
+    return model_admin.get_list_display(None).index("spam_score")
+
+
+def test_the_comment_page_explains_the_score_both_ways(moderator_client, essay):
+    teach()
+    comment = post(essay, SPAM_TEXTS[0] + " " + HAM_TEXTS[0], "Promo Bot")
+    page = moderator_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    score = Verdict.objects.get(comment=comment).score
+    assert f"Spam probability when it was posted: {int(score * 100) / 100:.2f}" in page
+    spammy = page.split("Towards spam:")[1].split("Towards legitimate:")[0]
+    hammy = page.split("Towards legitimate:")[1].split("</ul>")[0]
+    assert "<code>url:cheap-pills.example</code>" in spammy
+    assert "<code>name:promo</code>" in spammy
+    shown = re.findall(r"<code>([^<]+)</code>", hammy)
+    assert len(shown) == 8
+    assert set(shown) <= features.tokens(HAM_TEXTS[0])  # the legitimate half's words
+    assert "The spam filter has learnt 20 spam and 20 legitimate decisions." in page
+
+
+def test_the_list_says_when_the_filter_decides_nothing_yet(moderator_client, essay):
+    teach(spam=3, ham=25)
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert (
+        "The spam filter has learnt 3 spam and 25 legitimate decisions. It only records its "
+        "score and decides nothing until it has 20 of each."
+    ) in page
+    teach(spam=17, ham=0)
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "decides nothing until" not in page
+
+
+def test_an_unscored_comment_shows_a_dash_and_its_filter(moderator_client, essay):
+    from tests.factories import CommentFactory
+
+    CommentFactory(article=essay, author_name="Imported Ida")
+    page = moderator_client.get(CHANGELIST + "?spam_probability=none").content.decode()
+    assert "Imported Ida" in page
+
+
+def test_the_thresholds_and_switch_are_discussion_settings(admin_client, db):
+    url = reverse("admin:comments_discussionsettings_change", args=[1])
+    page = admin_client.get(url).content.decode()
+    for field in ("spam_filter", "spam_threshold", "hold_threshold"):
+        assert f'name="{field}"' in page
