@@ -34,9 +34,7 @@ def test_the_queue_shows_sorts_and_filters_by_probability(moderator_client, essa
     assert "Spam probability" in page
     cells = re.findall(r'<span class="spam-score">([0-9.]+)</span>', page)
     assert sorted(cells) == sorted([f"{int(p * 100) / 100:.2f}" for p in (p_spam, p_ham)])
-    column = page.split("Spam probability")[0].count("<th")  # the column can be sorted
-    assert column
-    url = CHANGELIST + "?o=" + str(list_index(moderator_client) + 1)  # ascending by probability
+    url = f"{CHANGELIST}?o={list_index() + 1}"  # sorted by probability, ascending
     ascending = moderator_client.get(url).content.decode()
     assert order_in(ascending, "Ann Reader", "Promo Bot") == ["Ann Reader", "Promo Bot"]
     descending = moderator_client.get(url.replace("o=", "o=-")).content.decode()
