@@ -5,6 +5,7 @@ Akismet down, slow (AKISMET_TIMEOUT, 2 s) or refusing the key: the answer is "er
 and the comment goes on through the local rules; nothing here raises."""
 
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings as django_settings
 
@@ -18,7 +19,10 @@ def enabled():
     return bool(settings.AKISMET_API_KEY and getattr(django_settings, "SITE_URL", ""))
 
 
+@contextmanager
 def client():
+    """An Akismet client whose key is not verified first (one request per comment, not two:
+    a refused key shows in the answer), its connection closed at the end."""
     import akismet
     import httpx
 
@@ -36,7 +40,8 @@ def client():
         transport=Transport(),
     )
     config = akismet.Config(key=settings.AKISMET_API_KEY, url=django_settings.SITE_URL)
-    return akismet.SyncClient(config=config, http_client=http)
+    with http:
+        yield akismet.SyncClient(config=config, http_client=http)
 
 
 def arguments(comment):
