@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NATOBLOG_SHARED_DATA") or ROOT.parent / "shared" / "data") / "spam"
 CURVE = [25, 50, 100, 200, None]
+REPEAT = 3  # timed passes over each held-out file (the best is reported)
 # What the optional Akismet client adds (certifi and idna were there already, for requests).
 AKISMET_DISTRIBUTIONS = ["akismet", "httpx", "httpcore", "h11", "anyio", "sniffio"]
 
@@ -64,8 +65,12 @@ def train(files, limit=None):
         )
 
 
-def filter_figures(held_out):
-    return json.loads(command("spam_report", "--csv", str(held_out), "--json"))
+def filter_figures(held_out, repeat=1):
+    """spam_report's figures; with ``repeat``, its best scoring time of that many runs."""
+    runs = [
+        json.loads(command("spam_report", "--csv", str(held_out), "--json")) for _ in range(repeat)
+    ]
+    return {**runs[0], "ms_per_comment": min(run["ms_per_comment"] for run in runs)}
 
 
 def rules_figures(held_out, **changes):
@@ -74,15 +79,22 @@ def rules_figures(held_out, **changes):
     from comments.models import Comment, DiscussionSettings
     from comments.moderation import decide
     from spamfilter.labelled import figures, read
+    from spamfilter.models import FilterSettings
 
     rules = DiscussionSettings.load()
-    for name, value in {"spam_filter": False, **changes}.items():
+    FilterSettings.load(rules)
+    FilterSettings.objects.update(enabled=changes.pop("spam_filter", False))
+    for name, value in changes.items():
         setattr(rules, name, value)
     rows = read(held_out)
-    started = time.perf_counter()
-    caught = [decide(row.comment, rules).status != Comment.Status.APPROVED for row in rows]
+    timings = []
+    for _ in range(REPEAT):  # the best of a few passes: the machine is shared
+        started = time.perf_counter()
+        caught = [decide(row.comment, rules).status != Comment.Status.APPROVED for row in rows]
+        timings.append(1000 * (time.perf_counter() - started) / len(rows))
     result = figures(caught, [row.spam for row in rows])
-    result["ms_per_comment"] = 1000 * (time.perf_counter() - started) / len(rows)
+    result["ms_per_comment"] = min(timings)
+    FilterSettings.objects.update(enabled=True)
     return result
 
 
@@ -180,7 +192,7 @@ def main():
             per_file.append(
                 {
                     "file": held_out.name,
-                    "filter": filter_figures(held_out),
+                    "filter": filter_figures(held_out, repeat=REPEAT),
                     "rules": rules_figures(held_out),
                     "rules_no_previous_approval": rules_figures(
                         held_out, require_previous_approval=False
@@ -280,8 +292,8 @@ def table(results):
     sizes = results["dependency_bytes"]
     tail = [
         "",
-        f"Scoring: {ms:.2f} ms per comment (the whole moderation decision with the filter: "
-        f"{decide_ms:.2f} ms), SQLite.",
+        f"Scoring (best of {REPEAT} passes): {ms:.2f} ms per comment (the whole moderation "
+        f"decision with the filter: {decide_ms:.2f} ms), SQLite.",
         f"Added to the virtualenv: classifier {sizes['classifier']} bytes (pure Python); "
         f"the optional Akismet client {sizes['akismet'] / 1e6:.1f} MB "
         f"({', '.join(AKISMET_DISTRIBUTIONS)}).",

@@ -252,7 +252,6 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ),
         (_("Comment moderation"), {"fields": ["link_limit", "moderation_keys"]}),
         (_("Disallowed comment keys"), {"fields": ["disallowed_keys", "disallowed_action"]}),
-        (_("Spam filter"), {"fields": ["spam_filter", "spam_threshold", "hold_threshold"]}),
         (_("Readers' reports and clean-up"), {"fields": ["report_threshold", "purge_after_days"]}),
     ]
 

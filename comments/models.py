@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -328,26 +326,6 @@ class DiscussionSettings(models.Model):
         default=3,
         help_text=_("Once a comment has this many reports from readers it goes back to pending."),
     )
-    spam_filter = models.BooleanField(
-        _("spam filter"),
-        default=True,
-        help_text=_(
-            "Score each new comment with the filter that learns from the moderators' "
-            "decisions (and Akismet, when configured)."
-        ),
-    )
-    spam_threshold = models.FloatField(
-        _("spam at this probability"),
-        default=0.99,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("A comment scored at or above this goes to spam (0 to 1)."),
-    )
-    hold_threshold = models.FloatField(
-        _("hold at this probability"),
-        default=0.9,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("A comment scored at or above this waits in the queue (0 to 1)."),
-    )
     purge_after_days = models.PositiveSmallIntegerField(
         _("delete spam and trash after (days)"),
         default=30,
@@ -368,17 +346,6 @@ class DiscussionSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
-
-    def clean(self):
-        if self.hold_threshold > self.spam_threshold:
-            raise ValidationError(
-                {
-                    "hold_threshold": _(
-                        "The hold threshold cannot be above the spam threshold (a comment "
-                        "sure enough to go to spam is also held)."
-                    )
-                }
-            )
 
 
 def comments_open(article):

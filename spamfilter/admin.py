@@ -9,12 +9,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.admin import CommentAdmin
-from comments.models import Comment
+from comments.admin import CommentAdmin, DiscussionSettingsAdmin
+from comments.models import Comment, DiscussionSettings
 
 from . import store
 from .check import shown
 from .conf import settings
+from .models import FilterSettings
 
 
 class SpamProbabilityFilter(admin.SimpleListFilter):
@@ -151,10 +152,39 @@ class SpamFilterCommentAdmin(CommentAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class FilterSettingsInline(admin.StackedInline):
+    """The filter's switch and thresholds, on the Discussion settings page: part of the
+    discussion settings, so whoever may edit those (the Moderators) may edit these."""
+
+    model = FilterSettings
+    can_delete = False
+    min_num = max_num = 1
+    verbose_name = verbose_name_plural = _("Spam filter")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.view_discussionsettings")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("comments.change_discussionsettings")
+
+    has_add_permission = has_change_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DiscussionSettingsWithFilterAdmin(DiscussionSettingsAdmin):
+    inlines = [*DiscussionSettingsAdmin.inlines, FilterSettingsInline]
+
+
 def register(site=admin.site):
-    if site.is_registered(Comment):
-        site.unregister(Comment)
-    site.register(Comment, SpamFilterCommentAdmin)
+    for model, model_admin in [
+        (Comment, SpamFilterCommentAdmin),
+        (DiscussionSettings, DiscussionSettingsWithFilterAdmin),
+    ]:
+        if site.is_registered(model):
+            site.unregister(model)
+        site.register(model, model_admin)
 
 
 register()

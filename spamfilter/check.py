@@ -45,8 +45,22 @@ def probability_of(comment):
     return result.probability, store.is_ready(nspam, nham)
 
 
+def filter_settings(rules):
+    """The filter's switch and thresholds (spamfilter.models.FilterSettings); the defaults if
+    the row cannot be read."""
+    from .models import FilterSettings
+
+    try:
+        with transaction.atomic():
+            return FilterSettings.load(rules if rules.pk else None)
+    except DatabaseError:
+        logger.warning("The spam filter's settings cannot be read; using the defaults")
+        return FilterSettings()
+
+
 def spam_check(comment, rules):
-    if not rules.spam_filter:
+    settings = filter_settings(rules)
+    if not settings.enabled:
         return None
     probability, ready = probability_of(comment)
     comment.spam_score = probability
@@ -56,11 +70,11 @@ def spam_check(comment, rules):
         return Decision(Comment.Status.SPAM, _("Spam: Akismet says so"))
     if probability is None or not ready:
         return None
-    if probability >= rules.spam_threshold:
+    if probability >= settings.spam_threshold:
         return Decision(
             Comment.Status.SPAM, _("Spam: spam probability %(p)s") % {"p": shown(probability)}
         )
-    if probability >= rules.hold_threshold:
+    if probability >= settings.hold_threshold:
         return Decision(
             Comment.Status.PENDING, _("Held: spam probability %(p)s") % {"p": shown(probability)}
         )

@@ -2,10 +2,13 @@
 how many spam and legitimate ("ham") decisions each token was seen in, the totals, and what
 the filter made of each comment. Nothing is pickled: counts only, updated atomically."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 
 
 class Token(models.Model):
@@ -84,3 +87,59 @@ class Seed(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class FilterSettings(models.Model):
+    """The filter's switch and thresholds, edited by moderators on the Discussion settings
+    page (an inline there: spamfilter/admin.py). One row, beside DiscussionSettings' one."""
+
+    discussion = models.OneToOneField(
+        DiscussionSettings,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="spam_filter",
+        editable=False,
+    )
+    enabled = models.BooleanField(
+        _("spam filter"),
+        default=True,
+        help_text=_(
+            "Score each new comment with the filter that learns from the moderators' "
+            "decisions (and Akismet, when configured)."
+        ),
+    )
+    spam_threshold = models.FloatField(
+        _("spam at this probability"),
+        default=0.99,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("A comment scored at or above this goes to spam (0 to 1)."),
+    )
+    hold_threshold = models.FloatField(
+        _("hold at this probability"),
+        default=0.9,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("A comment scored at or above this waits in the queue (0 to 1)."),
+    )
+
+    class Meta:
+        verbose_name = _("spam filter settings")
+        verbose_name_plural = _("spam filter settings")
+
+    def __str__(self):
+        return gettext("Spam filter settings")
+
+    def clean(self):
+        if self.hold_threshold > self.spam_threshold:
+            raise ValidationError(
+                {
+                    "hold_threshold": _(
+                        "The hold threshold cannot be above the spam threshold (a comment "
+                        "sure enough to go to spam is also held)."
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls, rules=None):
+        rules = rules or DiscussionSettings.load()
+        return cls.objects.get_or_create(discussion=rules)[0]

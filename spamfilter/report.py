@@ -3,18 +3,18 @@ learnt): manage.py spam_report, and make bench-spam."""
 
 import time
 
-from comments.models import DiscussionSettings
-
 from . import store
 from .check import probability_of
 from .labelled import figures
+from .models import FilterSettings
 
 
 def report(rows, rules=None):
     """The figures at the Discussion settings' thresholds: "caught" (held or sent to spam:
     probability ≥ the hold threshold) at the top level, "sent_to_spam" (≥ the spam threshold)
-    beside them, and the scoring time per comment."""
-    rules = rules or DiscussionSettings.load()
+    beside them, and the scoring time per comment. ``rules``: FilterSettings (default: the
+    site's)."""
+    rules = rules or FilterSettings.load()
     probabilities = []
     started = time.perf_counter()
     for row in rows:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from spamfilter import features
-from spamfilter.models import Verdict
+from spamfilter.models import FilterSettings, Verdict
 
 from .conftest import HAM_TEXTS, SPAM_TEXTS, teach
 
@@ -92,8 +92,29 @@ def test_an_unscored_comment_shows_a_dash_and_its_filter(moderator_client, essay
     assert "Imported Ida" in page
 
 
-def test_the_thresholds_and_switch_are_discussion_settings(admin_client, db):
+def test_the_thresholds_and_switch_are_on_the_discussion_settings_page(moderator_client):
     url = reverse("admin:comments_discussionsettings_change", args=[1])
-    page = admin_client.get(url).content.decode()
-    for field in ("spam_filter", "spam_threshold", "hold_threshold"):
-        assert f'name="{field}"' in page
+    page = moderator_client.get(url).content.decode()
+    for field in ("enabled", "spam_threshold", "hold_threshold"):
+        assert f'name="spam_filter-0-{field}"' in page
+    data = {
+        "disallowed_action": "spam",
+        "link_limit": 2,
+        "require_previous_approval": "on",
+        "report_threshold": 3,
+        "purge_after_days": 30,
+        "spam_filter-TOTAL_FORMS": 1,
+        "spam_filter-INITIAL_FORMS": 1,
+        "spam_filter-MIN_NUM_FORMS": 1,
+        "spam_filter-MAX_NUM_FORMS": 1,
+        "spam_filter-0-discussion": 1,
+        "spam_filter-0-spam_threshold": "0.95",
+        "spam_filter-0-hold_threshold": "0.97",
+    }
+    refused = moderator_client.post(url, data)
+    assert refused.status_code == 200
+    assert "The hold threshold cannot be above the spam threshold" in refused.content.decode()
+    data["spam_filter-0-hold_threshold"] = "0.8"
+    assert moderator_client.post(url, data).status_code == 302
+    saved = FilterSettings.load()
+    assert (saved.enabled, saved.spam_threshold, saved.hold_threshold) == (False, 0.95, 0.8)

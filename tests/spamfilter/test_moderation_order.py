@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from comments import actions
 from comments.models import Comment, DiscussionSettings
 from spamfilter import store
-from spamfilter.models import Verdict
+from spamfilter.models import FilterSettings, Verdict
 from tests.factories import CommentFactory, UserFactory
 
 from .conftest import HAM_TEXTS, SPAM_TEXTS, teach
@@ -46,8 +46,8 @@ def test_at_the_spam_threshold_it_goes_to_spam(essay, trained):
 
 
 def test_at_the_hold_threshold_it_waits_with_the_probability(essay, trained):
+    FilterSettings.objects.update(spam_threshold=1.0, hold_threshold=0.5)
     rules = DiscussionSettings.load()
-    rules.spam_threshold, rules.hold_threshold = 1.0, 0.5
     rules.require_previous_approval = False
     rules.save()
     comment = new_comment(essay, SPAM_TEXT)
@@ -93,9 +93,7 @@ def test_the_disallowed_keys_come_first(essay, trained):
 
 
 def test_switched_off_it_neither_scores_nor_decides(essay, trained):
-    rules = DiscussionSettings.load()
-    rules.spam_filter = False
-    rules.save()
+    FilterSettings.objects.update(enabled=False)
     comment = new_comment(essay, SPAM_TEXT)
     assert comment.status == S.PENDING
     assert comment.moderation_reason == "Held: first comment from this author"
@@ -166,7 +164,7 @@ def test_a_missing_table_in_a_transaction_leaves_it_usable(essay, trained, monke
 def test_the_hold_threshold_must_not_exceed_the_spam_threshold(db, spam, hold, valid):
     from django.core.exceptions import ValidationError
 
-    rules = DiscussionSettings.load()
+    rules = FilterSettings.load()
     rules.spam_threshold, rules.hold_threshold = spam, hold
     if valid:
         rules.full_clean()
