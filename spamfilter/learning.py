@@ -9,7 +9,7 @@ a judgement of spam). Akismet, when configured, is told spam and not-spam (a tas
 
 import logging
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django_tasks import task
 
 from comments.models import Comment
@@ -53,7 +53,7 @@ def moderator_decided(sender, comment, old_status, moderator=False, **kwargs):
         return
     try:
         learnt = learn_from(comment, label)
-    except DatabaseError:
+    except Exception:  # the decision has committed: never a 500 for what follows it
         logger.exception("The spam filter could not learn from comment %s", comment.pk)
         return
     if learnt and akismet_check.enabled():

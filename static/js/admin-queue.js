@@ -27,6 +27,9 @@
     status.setAttribute("aria-live", "polite");
     table.parentNode.insertBefore(status, table);
 
+    var keys = document.querySelector(".queue-keys");
+    if (keys) keys.hidden = false;  // the keys work only with this script
+
     var current = -1;
     rows.forEach(function (row) { row.tabIndex = -1; });
 

@@ -81,6 +81,7 @@ def test_the_queue_shows_the_score_and_decides_in_place(page, page_log, axe, que
 def test_the_keyboard_moves_and_decides(page, page_log, queue, moderator):
     log_in_to_admin(page, moderator.username, PASSWORD)
     page.goto(QUEUE)  # newest first: OTHER, GOOD, SPAM
+    expect(page.get_by_text("Keyboard: j / k next / previous comment")).to_be_visible()
     page.locator("body").press("j")
     expect(row(page, OTHER)).to_have_class(re.compile("queue-current"))
     page.keyboard.press("j")
@@ -106,6 +107,7 @@ def test_the_buttons_work_without_javascript(new_page, page_log, queue, moderato
     page = new_page(java_script_enabled=False)
     log_in_to_admin(page, moderator.username, PASSWORD)
     page.goto(QUEUE + "?status__exact=pending")
+    expect(page.get_by_text("Keyboard: j / k")).to_be_hidden()  # no keys without the script
     row(page, GOOD).get_by_role("button", name="Spam: Alice Moreau").click()
     expect(page.locator(".messagelist")).to_have_text(f"Marked as spam: {GOOD}")
     expect(page).to_have_url(re.compile(r"/admin/comments/comment/\?status__exact=pending$"))
