@@ -65,7 +65,6 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
         "moderation_reason",
         "flag_count",
         "created_at",
-        "queue_buttons",
     ]
     list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["body", "author_name", "author_email", "ip_address"]
@@ -182,6 +181,11 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, obj):
+        # with, under it, the one-click Approve / Spam / Trash (comments/admin_queue.py)
+        return format_html("{}{}", self.badge(obj), self.queue_buttons(obj))
+
+    @staticmethod
+    def badge(obj):
         return format_html(
             '<span class="comment-badge {}">{}</span>',
             STATUS_BADGES[obj.status],

@@ -1,13 +1,13 @@
 """One-click decisions in the moderation queue, as on WordPress's Comments screen: each row of
 the comments list has Approve, Spam (or Not spam) and Trash buttons.
 
-The buttons sit inside the list's own form (forms do not nest), each with ``formaction``
-pointing at ``<id>/decide/``: a POST with the list form's CSRF token, working without
-JavaScript (back to the list, with a message). static/js/admin-queue.js, when it runs, sends
-the same POST in the background, updates the row in place, and adds the keyboard: j / k move
-between rows, a approves, s marks as spam (or not spam), t trashes. Each decision goes through
-comments.actions.moderate_action: recorded in the comment's history and told to the other
-apps (the spam filter learns from it)."""
+The buttons sit under each comment's status, inside the list's own form (forms do not nest),
+each with ``formaction`` pointing at ``<id>/decide/``: a POST with the list form's CSRF
+token, working without JavaScript (back to the list, with a message). When
+static/js/admin-queue.js runs, it sends the same POST in the background, updates the row in
+place, and adds the keyboard: j / k move between rows, a approves, s marks as spam (or not
+spam), t trashes. Each decision goes through comments.actions.moderate_action: recorded in
+the comment's history and told to the other apps (the spam filter learns from it)."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote
@@ -60,12 +60,11 @@ def buttons(comment):
 
 
 class QueueButtons:
-    """Mixed into CommentAdmin: the row buttons' column, their view, the script."""
+    """Mixed into CommentAdmin: the row's buttons (shown under the comment's status, in the
+    Status column), their view."""
 
     def queue_buttons(self, obj):
         return format_html('<div class="queue-buttons">{}</div>', buttons(obj))
-
-    queue_buttons.short_description = _("Decide")
 
     def get_urls(self):
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
@@ -94,7 +93,7 @@ class QueueButtons:
                 {
                     "changed": bool(changed),
                     "status": comment.status,
-                    "status_html": self.status_badge(comment),
+                    "status_html": self.badge(comment),
                     "reason": comment.moderation_reason,
                     "buttons_html": buttons(comment),
                     "message": text,

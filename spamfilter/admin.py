@@ -1,4 +1,4 @@
-"""The spam filter in the moderation queue: the comments list gets a "Spam probability" column
+"""The spam filter in the moderation queue: the comments list gets a "Spam score" column
 (sortable) and a filter by it, the comment's page what the filter makes of the comment and
 the tokens that pushed it most, both ways, and the list says when the filter does not decide
 yet. spamfilter extends comments' CommentAdmin here, so comments knows nothing of it."""
@@ -63,11 +63,7 @@ def learnt_text(nspam, nham):
 
 
 class SpamFilterCommentAdmin(CommentAdmin):
-    list_display = [
-        *CommentAdmin.list_display[:-1],
-        "spam_score",
-        CommentAdmin.list_display[-1],
-    ]
+    list_display = [*CommentAdmin.list_display, "spam_score"]
     list_filter = [
         CommentAdmin.list_filter[0],
         SpamProbabilityFilter,
@@ -88,7 +84,7 @@ class SpamFilterCommentAdmin(CommentAdmin):
         except Comment.spam_verdict.RelatedObjectDoesNotExist:
             return None
 
-    @admin.display(description=_("Spam probability"), ordering="spam_verdict__score")
+    @admin.display(description=_("Spam score"), ordering="spam_verdict__score")
     def spam_score(self, obj):
         verdict = self.verdict(obj)
         if verdict is None or verdict.score is None:

@@ -60,10 +60,10 @@
         if (!response.ok) throw new Error(response.status);
         return response.json();
       }).then(function (data) {
-        var badge = cell(row, "status_badge");
+        var badge = row.querySelector(".field-status_badge .comment-badge");
         var reason = cell(row, "moderation_reason");
         var buttons = row.querySelector(".queue-buttons");
-        if (badge) badge.innerHTML = data.status_html;
+        if (badge) badge.outerHTML = data.status_html;
         if (reason) reason.textContent = data.reason;
         if (buttons) buttons.innerHTML = data.buttons_html;
         row.dataset.queueStatus = data.status;

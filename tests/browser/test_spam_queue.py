@@ -59,7 +59,7 @@ def row(page, text):
 def test_the_queue_shows_the_score_and_decides_in_place(page, page_log, axe, queue, moderator):
     log_in_to_admin(page, moderator.username, PASSWORD)
     page.goto(QUEUE)
-    expect(page.get_by_role("columnheader", name="Spam probability")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Spam score")).to_be_visible()
     for key, text in [("spam", SPAM), ("good", GOOD), ("other", OTHER)]:
         expect(row(page, text).locator(".spam-score")).to_have_text(shown(queue[key]))
     expect(row(page, SPAM)).to_contain_text(re.compile(r"Spam: spam probability \d\.\d\d"))
@@ -67,7 +67,7 @@ def test_the_queue_shows_the_score_and_decides_in_place(page, page_log, axe, que
 
     url = page.url
     row(page, GOOD).get_by_role("button", name="Approve: Alice Moreau").click()
-    expect(row(page, GOOD).locator(".field-status_badge")).to_have_text("Approved")
+    expect(row(page, GOOD).locator(".comment-badge")).to_have_text("Approved")
     expect(row(page, GOOD)).to_contain_text("Approved by mod")
     expect(row(page, GOOD).get_by_role("button", name="Approve: Alice Moreau")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text(f"Approved: {GOOD}")
@@ -88,15 +88,15 @@ def test_the_keyboard_moves_and_decides(page, page_log, queue, moderator):
     page.keyboard.press("j")
     expect(row(page, SPAM)).to_have_class(re.compile("queue-current"))
     page.keyboard.press("s")  # on a comment in spam: Not spam
-    expect(row(page, SPAM).locator(".field-status_badge")).to_have_text("Pending")
+    expect(row(page, SPAM).locator(".comment-badge")).to_have_text("Pending")
     expect(row(page, SPAM)).to_contain_text("Marked as not spam by mod")
     page.keyboard.press("k")
     expect(row(page, GOOD)).to_have_class(re.compile("queue-current"))
     page.keyboard.press("t")
-    expect(row(page, GOOD).locator(".field-status_badge")).to_have_text("Trash")
+    expect(row(page, GOOD).locator(".comment-badge")).to_have_text("Trash")
     page.keyboard.press("k")
     page.keyboard.press("a")
-    expect(row(page, OTHER).locator(".field-status_badge")).to_have_text("Approved")
+    expect(row(page, OTHER).locator(".comment-badge")).to_have_text("Approved")
     statuses = {k: Comment.objects.get(pk=c.pk).status for k, c in queue.items()}
     assert statuses == {"spam": "pending", "good": "trash", "other": "approved"}
     assert Verdict.objects.get(comment=queue["spam"]).learnt_as == "ham"  # a false positive
