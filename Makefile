@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench clean
+.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-spam clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ format: $(VENV)/.installed-dev
 # file; needs wrk and nginx (installed with apt-get when run as root). See bench/run.py.
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The spam filter on real comment spam (../shared/data/spam/), each video held out in turn;
+# prints the README's table (Spam filter) and writes bench/spam_results.json. See bench/spam.py.
+bench-spam: $(VENV)/.installed-run
+	$(BIN)/python bench/spam.py
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -60,15 +60,19 @@ def add_moderated(comment):
     """Save a new comment whose status (and reason) is already decided."""
     comment.decided = True
     comment.save()
-    send_on_commit(comment_status_changed, comment, old_status=None)
+    send_on_commit(comment_status_changed, comment, old_status=None, moderator=False)
     return comment
 
 
-def change_status(comments, status, reason, *, user=None, label=None):
+def change_status(comments, status, reason, *, user=None, label=None, moderator=None):
     """Give each comment ``status`` with ``reason`` (one save per comment), remembering where
     "Restore from trash" puts a removed one back, and logging the change in the admin's
     history when a ``user`` made it. Comments already in that status are left alone.
-    Returns the comments that changed."""
+    ``moderator``: whether a moderator decided (default: when a ``user`` made it; readers'
+    reports and account deletion are not moderators' decisions). Returns the comments that
+    changed."""
+    if moderator is None:
+        moderator = user is not None
     changed = []
     for comment in comments:
         if status == comment.status:
@@ -91,7 +95,7 @@ def change_status(comments, status, reason, *, user=None, label=None):
                 f"{label or reason}: {Status(old).label} → {comment.get_status_display()}",
                 single_object=True,
             )
-        send_on_commit(comment_status_changed, comment, old_status=old)
+        send_on_commit(comment_status_changed, comment, old_status=old, moderator=moderator)
     return changed
 
 
@@ -127,7 +131,9 @@ def moderate_action(comments, action, *, user=None, via=None):
     for comment in comments:
         status = target_status(action, comment)
         if status is not None:
-            changed += change_status([comment], status, reason, user=user, label=label)
+            changed += change_status(
+                [comment], status, reason, user=user, label=label, moderator=True
+            )
     return changed
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actions, admin_articles
 from .actions import ACTION_LABELS, moderate_action
+from .admin_queue import QueueButtons
 from .admin_views import CommentAdminViews
 from .models import Comment, DiscussionSettings, Flag
 
@@ -53,7 +54,7 @@ def _moderation_action(action, description):
 
 
 @admin.register(Comment)
-class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
+class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "excerpt_column",
@@ -112,7 +113,8 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["css/admin-comments.css"]}
+        css = {"all": ["css/admin-comments.css", "css/admin-queue.css"]}
+        js = ["js/admin-queue.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flag_count=Count("flags"))
@@ -179,6 +181,11 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, obj):
+        # with, under it, the one-click Approve / Spam / Trash (comments/admin_queue.py)
+        return format_html("{}{}", self.badge(obj), self.queue_buttons(obj))
+
+    @staticmethod
+    def badge(obj):
         return format_html(
             '<span class="comment-badge {}">{}</span>',
             STATUS_BADGES[obj.status],

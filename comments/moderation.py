@@ -5,9 +5,15 @@ admin, the shell) goes through ``moderate``, called by ``comments.actions.post``
 WordPress's order; the first that decides wins, and the reason is stored on the comment for
 moderators. (Moderators' own decisions afterwards are comments.actions' business.) The reason
 is stored as written in the site's language at the time.
+
+Apps above comments add their own rules with ``register_check(func)`` (spamfilter's
+classifier and Akismet): ``func(comment, rules)`` returns a Decision or None, and runs after
+the disallowed keys, before manual approval and the other holding rules, as WordPress runs
+its spam plugins. A check that fails is logged and skipped: the rules decide alone.
 """
 
 import ipaddress
+import logging
 import re
 from dataclasses import dataclass
 
@@ -17,6 +23,27 @@ from django.utils.translation import ngettext
 from natoblog.addresses import email_hash, normalise_email
 
 LINK_RE = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
+logger = logging.getLogger(__name__)
+_checks = []
+
+
+def register_check(func):
+    """Add a rule to the moderation decision (see the module's docstring). Idempotent."""
+    if func not in _checks:
+        _checks.append(func)
+    return func
+
+
+def run_checks(comment, rules):
+    for check in _checks:
+        try:
+            decision = check(comment, rules)
+        except Exception:
+            logger.exception("Moderation check %s failed; the other rules decide", check)
+            continue
+        if decision is not None:
+            return decision
+    return None
 
 
 @dataclass(frozen=True)
@@ -85,6 +112,10 @@ def decide(comment, rules):
             rules.disallowed_action,
             _("Disallowed key “%(key)s” in %(where)s") % {"key": key, "where": where},
         )
+
+    decision = run_checks(comment, rules)
+    if decision is not None:
+        return decision
 
     if rules.manual_approval:
         return Decision(Status.PENDING, _("Held: every comment must be manually approved"))

@@ -4,8 +4,10 @@ Other apps learn what happens to comments from two signals, always sent once the
 that made the change has committed (so a receiver never acts on a change that was rolled
 back), by the functions in comments/actions.py:
 
-- ``comment_status_changed(sender=Comment, comment, old_status)``: a comment was created
-  (``old_status`` None) or its status changed. subscriptions mails on it.
+- ``comment_status_changed(sender=Comment, comment, old_status, moderator)``: a comment was
+  created (``old_status`` None) or its status changed; ``moderator`` is True when a
+  moderator decided it (the admin, a moderation mail's link), not a rule, a reader's reports
+  or an account's deletion. subscriptions mails on it; spamfilter learns from it.
 - ``comment_needs_moderator(sender=Comment, comment, reason)``: a comment needs a moderator
   for another reason (readers reported it).
 

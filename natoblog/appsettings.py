@@ -52,6 +52,8 @@ def parse(value, default):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     if isinstance(default, list | tuple):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value

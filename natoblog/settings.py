@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from comments.conf import DEFAULTS as COMMENTS_DEFAULTS
 from mail.conf import DEFAULTS as MAIL_DEFAULTS
 from natoblog.appsettings import env, env_bool, env_int, env_list, from_environment
+from spamfilter.conf import DEFAULTS as SPAMFILTER_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "spamfilter",
     "accounts",
 ]
 
@@ -368,7 +370,7 @@ CONTENT_SECURITY_POLICY = {
 
 # The apps' own settings (comments/conf.py, mail/conf.py: each with its default and meaning)
 # are set here only when the environment names them.
-globals().update(from_environment({**COMMENTS_DEFAULTS, **MAIL_DEFAULTS}))
+globals().update(from_environment({**COMMENTS_DEFAULTS, **MAIL_DEFAULTS, **SPAMFILTER_DEFAULTS}))
 # How many reverse proxies in front of the app add to X-Forwarded-For (0: trust none and use
 # the connection's address): natoblog/http.py, for comments, rate limits and log-in lockout.
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
