@@ -142,9 +142,7 @@ class Comment(models.Model):
         _("text format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.TEXT
     )
     body_html = models.TextField(editable=False)
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
-    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     # The anchor the comment had on the site it was imported from ("comment-45"), so old
     # links with that fragment land on it (shown unless a comment here has that anchor).
     legacy_anchor = models.CharField(max_length=40, blank=True, editable=False)

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_translated_labels'),
+        ("articles", "0003_translated_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='body_format',
-            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML')], default='markdown', help_text='HTML is for articles imported from WordPress; it is sanitised.', max_length=10, verbose_name='body format'),
+            model_name="article",
+            name="body_format",
+            field=models.CharField(
+                choices=[("markdown", "Markdown"), ("html", "HTML")],
+                default="markdown",
+                help_text="HTML is for articles imported from WordPress; it is sanitised.",
+                max_length=10,
+                verbose_name="body format",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=models.TextField(help_text='Markdown, or HTML (see the body format).', verbose_name='body'),
+            model_name="article",
+            name="body",
+            field=models.TextField(
+                help_text="Markdown, or HTML (see the body format).", verbose_name="body"
+            ),
         ),
     ]

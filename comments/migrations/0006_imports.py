@@ -5,30 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0005_translated_labels'),
+        ("comments", "0005_translated_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='body_format',
-            field=models.CharField(choices=[('text', "The site's comment text"), ('html', 'HTML (imported)')], default='text', max_length=10, verbose_name='text format'),
+            model_name="comment",
+            name="body_format",
+            field=models.CharField(
+                choices=[("text", "The site's comment text"), ("html", "HTML (imported)")],
+                default="text",
+                max_length=10,
+                verbose_name="text format",
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='kind',
-            field=models.CharField(choices=[('comment', 'Comment'), ('pingback', 'Pingback'), ('trackback', 'Trackback')], db_index=True, default='comment', max_length=10, verbose_name='kind'),
+            model_name="comment",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("comment", "Comment"),
+                    ("pingback", "Pingback"),
+                    ("trackback", "Trackback"),
+                ],
+                default="comment",
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='legacy_anchor',
+            model_name="comment",
+            name="legacy_anchor",
             field=models.CharField(blank=True, editable=False, max_length=40),
         ),
         migrations.AlterField(
-            model_name='comment',
-            name='created_at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='created at'),
+            model_name="comment",
+            name="created_at",
+            field=models.DateTimeField(
+                db_index=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="created at",
+            ),
         ),
     ]

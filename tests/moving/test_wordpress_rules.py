@@ -94,9 +94,11 @@ def test_comment_ids_reused_across_posts_are_two_comments(imported):
 def test_post_statuses_and_dates(imported):
     scheduled = Article.objects.get(slug="coming-soon")
     assert scheduled.status == Article.Status.PUBLISHED
-    assert scheduled.published_at.year == 2099 and not scheduled.is_published
+    assert scheduled.published_at.year == 2099
+    assert not scheduled.is_published
     draft = Article.objects.get(title="Half written")
-    assert draft.status == Article.Status.DRAFT and draft.published_at is None
+    assert draft.status == Article.Status.DRAFT
+    assert draft.published_at is None
     assert draft.slug == "half-written"
     deep = Article.objects.get(slug="a-deep-thread")
     assert deep.published_at.isoformat() == "2021-10-27T09:30:00+00:00"
@@ -137,7 +139,8 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(essay):
     counts = (Comment.objects.count(), Article.objects.count(), Author.objects.count())
     dry = run("import_wordpress", WORDPRESS_EDGES, "--dry-run")
     assert (Comment.objects.count(), Article.objects.count(), Author.objects.count()) == counts
-    assert not OldLink.objects.exists() and not Origin.objects.exists()
+    assert not OldLink.objects.exists()
+    assert not Origin.objects.exists()
     real = run("import_wordpress", WORDPRESS_EDGES)
     assert dry == "Dry run: nothing was written.\n" + real
 
