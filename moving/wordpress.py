@@ -95,8 +95,10 @@ class WordPressImport:
             tag = name(element.tag)
             if tag == "wp:wxr_version":
                 wxr = True
-            elif tag == "wp:base_site_url" or (tag == "link" and not self.site):
-                self.site = (element.text or "").strip().rstrip("/")
+            elif tag == "wp:base_site_url" or (tag in ("link", "title") and not self.site):
+                # the site's identity in the origins: its address (a file without one: its
+                # title), so that two sites' post ids never meet
+                self.site = (element.text or "").strip().rstrip("/")[:200]
             elif tag == "wp:author":
                 self.author(element)
             elif tag in ("wp:category", "wp:tag", "wp:term"):
