@@ -186,8 +186,8 @@ class DisqusImport:
             self.origins.add(C, prefix + post_id, comment.pk)
             self.report.statuses[comment.status] += 1
             self.report.kinds[comment.kind] += 1
-        self.report.created["comments"] += len(new)
         if new:
+            self.report.created["comments"] += len(new)
             self.report.article_ids.add(article.pk)
 
     def comment(self, article, post):
