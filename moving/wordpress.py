@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Author, article_changed
 from comments.actions import import_comments
 from comments.models import Comment
+from subscriptions.notifications import never_announce
 
 from .models import Origin
 from .report import Report
@@ -234,6 +235,7 @@ class WordPressImport:
             comments_enabled=text(element, "wp:comment_status", "open") != "closed",
         )
         article.save()
+        never_announce(article.pk)  # importing is not publishing: no mail to followers
         self.report.created["articles"] += 1
         if wp_status != "publish":
             self.report.note(

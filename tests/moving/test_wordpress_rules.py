@@ -117,9 +117,16 @@ def test_a_registered_commenter_is_linked_to_the_account_with_that_verified_addr
     assert by_author("Ann Reader").user is None  # no wp:comment_user_id
 
 
-def test_importing_sends_no_mail(essay, mailoutbox, moderator_emails, run_tasks):
+def test_importing_sends_no_mail(
+    essay, mailoutbox, moderator_emails, run_tasks, django_capture_on_commit_callbacks
+):
+    """Not to the article's subscribers, the blog's followers (new articles), the moderators
+    (pending comments) or the article's author."""
     SubscriptionFactory(article=essay, email="subscriber@example.com")
-    run("import_wordpress", WORDPRESS_EDGES)
+    SubscriptionFactory(kind="posts", email="follower@example.com")
+    Author.objects.filter(pk=essay.author_id).update(email="oliver@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        run("import_wordpress", WORDPRESS_EDGES)
     run_tasks()
     assert OutgoingMail.objects.count() == 0
     assert mailoutbox == []
