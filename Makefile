@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench clean
+.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ format: $(VENV)/.installed-dev
 # file; needs wrk and nginx (installed with apt-get when run as root). See bench/run.py.
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# import_wordpress on a generated export (100 posts, 100,000 comments) in a process of its own,
+# on a throwaway SQLite database: seconds and peak memory (RSS). See bench/import_bench.py.
+bench-import: $(VENV)/.installed-run
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
