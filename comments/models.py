@@ -266,11 +266,6 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
-    def is_notice(self):
-        """A pingback or a trackback."""
-        return self.kind != self.Kind.COMMENT
-
-    @property
     def website(self):
         return website(self.author_url)
 

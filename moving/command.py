@@ -30,6 +30,7 @@ def progress_bar(stream, total, label):
     if not (hasattr(stream, "isatty") and stream.isatty()):
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress(
@@ -37,6 +38,7 @@ def progress_bar(stream, total, label):
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
+        console=Console(file=stream, force_terminal=True),
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)

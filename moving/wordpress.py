@@ -24,7 +24,16 @@ from subscriptions.notifications import never_announce
 from .models import Origin
 from .report import Report
 from .store import Accounts, Origins, add_old_link, ip_or_none, parse_datetime, unescaped
-from .xmlstream import CountingReader, ImportFailed, children, name, raw_text, stream, text
+from .xmlstream import (
+    CountingReader,
+    ImportFailed,
+    children,
+    fields,
+    name,
+    raw_text,
+    stream,
+    text,
+)
 
 DATE = "%Y-%m-%d %H:%M:%S"
 COMMENT_STATUS = {
@@ -260,8 +269,9 @@ class WordPressImport:
         done = {key[len(prefix) :]: pk for key, pk in origins.with_prefix(C, prefix).items()}
         new, parents = {}, {}
         for row in rows:
-            comment_id = text(row, "wp:comment_id")
-            kind = text(row, "wp:comment_type").lower()
+            row = fields(row)
+            comment_id = row.get("wp:comment_id", "").strip()
+            kind = row.get("wp:comment_type", "").strip().lower()
             if kind == "note":  # an editor's note (WordPress 6.9), not a comment
                 self.report.skipped["note"] += 1
                 continue
@@ -269,14 +279,13 @@ class WordPressImport:
                 self.report.existed["comments"] += 1
                 continue
             new[comment_id] = self.comment(row, article_id, kind)
-            parents[comment_id] = text(row, "wp:comment_parent")
+            parents[comment_id] = row.get("wp:comment_parent", "").strip()
         if not new:
             return
         saved = {}
         if any(parents[key] in done for key in new):  # replies to comments imported before
-            bulk = Comment.objects.in_bulk(
-                [pk for key, pk in done.items() if key in parents.values()]
-            )
+            wanted = set(parents.values())
+            bulk = Comment.objects.in_bulk([pk for key, pk in done.items() if key in wanted])
             saved = {key: bulk[pk] for key, pk in done.items() if pk in bulk}
         self.link_parents(new, parents, saved, post_id)
         self.set_anchors(new)
@@ -289,28 +298,35 @@ class WordPressImport:
         self.report.article_ids.add(article_id)
 
     def comment(self, row, article_id, kind):
-        status = COMMENT_STATUS.get(text(row, "wp:comment_approved"), Comment.Status.PENDING)
-        email = text(row, "wp:comment_author_email")[:100]
+        """A Comment from a wp:comment (``row``: its fields, see xmlstream.fields)."""
+
+        def get(tag):
+            return row.get(tag, "").strip()
+
+        status = COMMENT_STATUS.get(get("wp:comment_approved"), Comment.Status.PENDING)
+        email = get("wp:comment_author_email")[:100]
         comment = Comment(
             article_id=article_id,
             kind=KINDS.get(kind, Comment.Kind.COMMENT),
-            author_name=unescaped(text(row, "wp:comment_author"), 245),
+            author_name=unescaped(get("wp:comment_author"), 245),
             author_email=email,
-            author_url=text(row, "wp:comment_author_url")[:200],
-            ip_address=ip_or_none(text(row, "wp:comment_author_IP")),
-            body=raw_text(row, "wp:comment_content"),
+            author_url=get("wp:comment_author_url")[:200],
+            ip_address=ip_or_none(get("wp:comment_author_IP")),
+            body=row.get("wp:comment_content", ""),
             body_format=Comment.BodyFormat.HTML,
             status=status,
-            created_at=parse_datetime(text(row, "wp:comment_date_gmt"), DATE)
-            or parse_datetime(text(row, "wp:comment_date"), DATE)
+            created_at=parse_datetime(get("wp:comment_date_gmt"), DATE)
+            or parse_datetime(get("wp:comment_date"), DATE)
             or timezone.now(),
         )
         if status == Comment.Status.TRASH:
             before = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING}
-            for meta in children(row, "wp:commentmeta"):
-                if text(meta, "wp:meta_key") == "_wp_trash_meta_status":
+            for meta in row.element.iter():
+                if name(meta.tag) == "wp:commentmeta" and (
+                    text(meta, "wp:meta_key") == "_wp_trash_meta_status"
+                ):
                     comment.status_before_removal = before.get(text(meta, "wp:meta_value"), "")
-        if text(row, "wp:comment_user_id", "0") not in ("", "0"):
+        if get("wp:comment_user_id") not in ("", "0"):
             comment.user_id = self.accounts.user_id(email)
         return comment
 

@@ -110,3 +110,17 @@ def raw_text(element, tag):
 
 def children(element, tag):
     return [child for child in element if name(child.tag) == tag]
+
+
+class Fields(dict):
+    """An element's children by name: their text (the first of each name), unstripped."""
+
+    element = None
+
+
+def fields(element):
+    result = Fields()
+    for child in element:
+        result.setdefault(name(child.tag), child.text or "")
+    result.element = element
+    return result

@@ -119,3 +119,16 @@ def test_page_queries_are_constant_with_pingbacks(
         content = client.get(UNCACHED).content.decode()
     assert len(re.findall(r'class="(?:pingback|trackback) depth-0"', content)) == count
     assert "One thought on" in content
+
+
+def test_a_pingback_takes_no_reply(page, essay, client, post_comment):
+    ping = Comment.objects.get(kind="pingback")
+    ann = Comment.objects.get(author_name="Ann Reader")
+    for target, expected in ((ann, f'value="{ann.pk}"'), (ping, None)):
+        form = client.get(f"{UNCACHED}&replytocom={target.pk}").content.decode()
+        field = re.search(r'<input[^>]*name="parent"[^>]*>', form).group(0)
+        assert (expected in field) if expected else ("value=" not in field), field
+    response = post_comment(essay, parent=ping.pk, body="Replying to a pingback.")
+    assert response.status_code == 200
+    assert "The comment you are replying to is no longer available." in response.content.decode()
+    assert not Comment.objects.filter(body="Replying to a pingback.").exists()
