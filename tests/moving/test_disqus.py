@@ -137,3 +137,9 @@ def test_no_mail(essay, mailoutbox, moderator_emails, run_tasks):
 def test_a_map_that_is_not_url_equals_slug_is_one_clear_line(essay):
     with pytest.raises(CommandError, match="--map must be NAME=VALUE"):
         run("import_disqus", DISQUS_EDGES, "--map", "no-equals-sign")
+
+
+def test_a_thread_is_found_by_its_id_as_a_slug(essay):
+    ArticleFactory(slug="some-id", status=Article.Status.PUBLISHED)
+    run("import_disqus", shared_file("disqus", "disqus.xml"))
+    assert Comment.objects.filter(article__slug="some-id").count() == 4
