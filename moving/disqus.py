@@ -154,7 +154,7 @@ class DisqusImport:
 
     def import_thread(self, article, forum, thread_id, posts):
         prefix = f"{forum}:{thread_id}:"
-        done = {key[len(prefix) :] for key in self.origins.with_prefix(C, prefix)}
+        done = set(self.origins.find_many(C, prefix, {post["id"] for post in posts}))
         by_id = {post["id"]: post for post in posts}
         replied = {post["parent"] for post in posts if not post["deleted"]}
         new = {}

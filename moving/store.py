@@ -25,13 +25,20 @@ class Origins:
             .first()
         )
 
-    def with_prefix(self, kind, prefix):
-        """{key: object id} of the keys starting with ``prefix`` (a post's comments)."""
-        return dict(
-            Origin.objects.filter(
-                source=self.source, kind=kind, key__startswith=prefix
-            ).values_list("key", "object_id")
-        )
+    def find_many(self, kind, prefix, keys):
+        """{key: object id} of those of ``keys`` (each after ``prefix``: a post's comments)
+        imported before; exact lookups, on the unique index."""
+        found = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            wanted = [prefix + key for key in keys[start : start + 500]]
+            found.update(
+                (key[len(prefix) :], pk)
+                for key, pk in Origin.objects.filter(
+                    source=self.source, kind=kind, key__in=wanted
+                ).values_list("key", "object_id")
+            )
+        return found
 
     def add(self, kind, key, object_id):
         self.pending.append(Origin(source=self.source, kind=kind, key=key, object_id=object_id))

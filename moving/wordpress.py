@@ -266,10 +266,10 @@ class WordPressImport:
             return
         origins = self.source()
         prefix = f"{post_id}:"
-        done = {key[len(prefix) :]: pk for key, pk in origins.with_prefix(C, prefix).items()}
+        rows = [fields(row) for row in rows]
+        done = origins.find_many(C, prefix, {row.get("wp:comment_id", "").strip() for row in rows})
         new, parents = {}, {}
         for row in rows:
-            row = fields(row)
             comment_id = row.get("wp:comment_id", "").strip()
             kind = row.get("wp:comment_type", "").strip().lower()
             if kind == "note":  # an editor's note (WordPress 6.9), not a comment
