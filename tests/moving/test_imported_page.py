@@ -17,51 +17,54 @@ UNCACHED = "/articles/the-future-of-nato/?uncached"
 
 
 @pytest.fixture
-def page(essay, client):
+def essay_page(essay, client):
+    """The essay's page after the edge-case import (not `page`: that is Playwright's)."""
     run("import_wordpress", WORDPRESS_EDGES)
     return client.get(essay.get_absolute_url()).content.decode()
 
 
-def test_imported_html_is_sanitised_as_html(page):
+def test_imported_html_is_sanitised_as_html(essay_page):
     ann = Comment.objects.get(author_name="Ann Reader")
     assert ann.body_html == (
         "<p>I agree &amp; disagree.</p>\n"
         "<p>Second paragraph with <b>bold</b>, and &lt;b&gt; shown as text.</p>"
     )
-    assert "<b>bold</b>" in page
-    assert "alert(1)" not in page
-    assert "&amp;amp;" not in page
-    assert "&lt;b&gt; shown as text" in page
+    assert "<b>bold</b>" in essay_page
+    assert "alert(1)" not in essay_page
+    assert "&amp;amp;" not in essay_page
+    assert "&lt;b&gt; shown as text" in essay_page
 
 
-def test_pingbacks_and_trackbacks_are_shown_as_wordpress_shows_them(page):
+def test_pingbacks_and_trackbacks_are_shown_as_wordpress_shows_them(essay_page):
     ping = Comment.objects.get(kind="pingback")
     assert (
         '<p class="comment-notice">Pingback: <a href="https://another.example/reading-list/" '
         'rel="ugc nofollow noopener">Another Blog » Reading list</a></p>'
-    ) in page
-    assert "Trackback: " in page
-    assert f"replytocom={ping.pk}" not in page
-    assert f'data-reply-to="{ping.pk}"' not in page
+    ) in essay_page
+    assert "Trackback: " in essay_page
+    assert f"replytocom={ping.pk}" not in essay_page
+    assert f'data-reply-to="{ping.pk}"' not in essay_page
     ann = Comment.objects.get(author_name="Ann Reader")
-    assert f"replytocom={ann.pk}" in page
+    assert f"replytocom={ann.pk}" in essay_page
 
 
-def test_pingbacks_are_not_counted_as_thoughts(page, essay):
+def test_pingbacks_are_not_counted_as_thoughts(essay_page, essay):
     approved = essay.comments.filter(status="approved")
     assert approved.count() == 5  # Ann, Bob, the orphan, a pingback, a trackback
-    assert "3 thoughts on “The Future of\xa0NATO”" in page
+    assert "3 thoughts on “The Future of\xa0NATO”" in essay_page
 
 
-def test_the_count_leaves_pingbacks_out_on_paginated_pages_too(page, essay, client, settings):
+def test_the_count_leaves_pingbacks_out_on_paginated_pages_too(
+    essay_page, essay, client, settings
+):
     settings.COMMENTS_PER_PAGE = 1
     content = client.get(UNCACHED).content.decode()
     assert "3 thoughts on “The Future of\xa0NATO”" in content
 
 
-def test_old_anchors_are_on_the_imported_comments(page):
-    assert '<span id="comment-45"></span>' in page
-    assert '<span id="comment-47"></span>' in page  # the pingback's
+def test_old_anchors_are_on_the_imported_comments(essay_page):
+    assert '<span id="comment-45"></span>' in essay_page
+    assert '<span id="comment-47"></span>' in essay_page  # the pingback's
 
 
 def test_an_old_anchor_a_comment_here_uses_is_left_out(essay, client):
@@ -121,7 +124,7 @@ def test_page_queries_are_constant_with_pingbacks(
     assert "One thought on" in content
 
 
-def test_a_pingback_takes_no_reply(page, essay, client, post_comment):
+def test_a_pingback_takes_no_reply(essay_page, essay, client, post_comment):
     ping = Comment.objects.get(kind="pingback")
     ann = Comment.objects.get(author_name="Ann Reader")
     for target, expected in ((ann, f'value="{ann.pk}"'), (ping, None)):
