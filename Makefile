@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-spam clean
+.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-spam bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench: $(VENV)/.installed-run
 # prints the README's table (Spam filter) and writes bench/spam_results.json. See bench/spam.py.
 bench-spam: $(VENV)/.installed-run
 	$(BIN)/python bench/spam.py
+
+# import_wordpress on a generated export (100 posts, 100,000 comments) in a process of its own,
+# on a throwaway SQLite database: seconds and peak memory (RSS). See bench/import_bench.py.
+bench-import: $(VENV)/.installed-run
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -26,6 +26,6 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
+        (None, {"fields": ["title", "slug", "author", "excerpt", "body", "body_format"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "comments_enabled"]}),
     ]

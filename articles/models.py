@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pagecache.cache import invalidate
 
-from .rendering import render_markdown
+from .rendering import render_body
 
 
 class Author(models.Model):
@@ -67,7 +67,19 @@ class Article(models.Model):
     author = models.ForeignKey(
         Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="articles"
     )
-    body = models.TextField(_("body"), help_text=_("Markdown."))
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown")
+        HTML = "html", _("HTML")
+
+    body = models.TextField(_("body"), help_text=_("Markdown, or HTML (see the body format)."))
+    body_format = models.CharField(
+        _("body format"),
+        max_length=10,
+        choices=BodyFormat.choices,
+        default=BodyFormat.MARKDOWN,
+        help_text=_("HTML is for articles imported from WordPress; it is sanitised."),
+    )
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
         _("excerpt"),
@@ -103,7 +115,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body, self.body_format)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")

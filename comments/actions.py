@@ -10,6 +10,9 @@
 - ``moderate_action(comments, action, ...)``: a moderator's action by name ("approve", "spam",
   ...), as the admin and the mail links offer them.
 - ``report(comment, reporter, reason)`` and ``empty(comments, ...)``.
+- ``import_comments(comments, reason)``: comments brought from another site (moving/), their
+  status taken from the file: bulk-created, no moderation, no signal (importing is not
+  posting: nobody is mailed); the caller refreshes the pages once, at the end.
 
 Each sends its signal (comments/signals.py) once the transaction commits; the receivers in
 subscriptions decide what is mailed. ``Comment.save()`` only derives fields, and a status set
@@ -22,8 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from natoblog.addresses import email_hash
+
+from .conf import settings as conf
 from .models import Comment, DiscussionSettings, Flag
 from .moderation import moderate
+from .rendering import render_body
 from .signals import comment_needs_moderator, comment_status_changed, send_on_commit
 
 Status = Comment.Status
@@ -174,3 +181,55 @@ def empty(comments, *, author_name, status=None, reason=None):
         # nothing is left to restore: "Restore from trash" would give an empty comment back
         Comment.objects.filter(pk__in=ids).update(status_before_removal="")
     return len(ids)
+
+
+def import_comments(comments, reason, *, batch_size=1000):
+    """Create comments whose status comes from another site's export, in bulk: the fields
+    ``Comment.save()`` derives are set here the same way (the text rendered in its format,
+    the address's hash, the place in the thread: a reply deeper than COMMENTS_THREAD_DEPTH
+    attaches at the deepest level), ``moderation_reason`` is ``reason``, and no signal is
+    sent: importing is not posting, so no moderation rule, no spam check, no mail. Pages are
+    not refreshed per batch: the caller calls articles.models.article_changed once.
+
+    ``parent`` may be another comment of ``comments`` (unsaved: it is created first) or a
+    saved one. Returns the comments, with their ids."""
+    comments = list(comments)
+    max_depth = max(conf.COMMENTS_THREAD_DEPTH, 1)
+    levels = {}  # id(comment) -> depth in the file (unbounded)
+
+    def level(comment):
+        chain = []
+        while comment is not None and id(comment) not in levels:
+            if comment.pk is not None:  # saved: its depth is known
+                levels[id(comment)] = comment.depth
+                break
+            chain.append(comment)
+            comment = comment.parent
+        depth = levels[id(comment)] if comment is not None else -1
+        for link in reversed(chain):
+            depth += 1
+            levels[id(link)] = depth
+        return levels[id(chain[0])] if chain else depth
+
+    for comment in comments:
+        level(comment)
+    by_level = {}
+    for comment in comments:
+        by_level.setdefault(levels[id(comment)], []).append(comment)
+    for depth in sorted(by_level):
+        batch = by_level[depth]
+        for comment in batch:
+            parent = comment.parent
+            while parent is not None and parent.depth + 1 >= max_depth:
+                parent = parent.parent  # at the deepest level: attach beside it
+            comment.parent = parent
+            if parent is not None:
+                comment.depth = parent.depth + 1
+                comment.thread_id = parent.thread_id or parent.pk
+            else:
+                comment.depth, comment.thread_id = 0, None
+            comment.body_html = render_body(comment.body, comment.body_format)
+            comment.email_hash = email_hash(comment.author_email) if comment.author_email else ""
+            comment.moderation_reason = reason
+        Comment.objects.bulk_create(batch, batch_size=batch_size, invalidate=False)
+    return comments

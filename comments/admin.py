@@ -66,7 +66,7 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
         "flag_count",
         "created_at",
     ]
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_filter = ["status", "kind", ("article", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["body", "author_name", "author_email", "ip_address"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"

@@ -115,23 +115,36 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
         "report_text": gettext("Report"),
         "awaiting_text": gettext("Your comment is awaiting moderation."),
         "removed_text": gettext("This comment was removed."),
+        "notice_texts": {
+            "pingback": gettext("Pingback:"),
+            "trackback": gettext("Trackback:"),
+        },
     }
     # what a comment's markup depends on besides its row and its depth
     context = (
-        *page.values(),
+        *(value for value in page.values() if not isinstance(value, dict)),
+        *page["notice_texts"].values(),
         timezone.get_current_timezone_name(),
         translation.get_language(),
     )
     one = _template("comments/comment.html")
     dates = []  # made on the first comment that is not kept yet
 
+    # an imported comment's old anchor ("comment-45"), unless a comment here has that one
+    anchors = {f"comment-{node.pk}" for node in nodes}
+
     def comment(node):
         key = (node.comment, node.pk, node.depth, context)
+        old = node.comment.legacy_anchor if node.comment is not None else ""
+        if old:
+            key = (*key, old in anchors)
         html = _fragments.get(key)
         if html is None:
             if not dates:
                 dates.append(DateFormats())
-            html = _fragments[key] = Markup(one.render(values(node, page, dates[0])))
+            html = _fragments[key] = Markup(
+                one.render(values(node, page, dates[0], old not in anchors))
+            )
         return html
 
     # The nesting around comment.html's markup: each comment is followed by its replies' list,
@@ -146,8 +159,9 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
     return SafeString("".join(parts))
 
 
-def values(node, page, dates):
-    """What comment.html shows of one node."""
+def values(node, page, dates, legacy_anchor=True):
+    """What comment.html shows of one node (``legacy_anchor``: whether its old anchor is
+    free on this page)."""
     c = node.comment
     if c is None:
         return {
@@ -169,4 +183,6 @@ def values(node, page, dates):
         "iso": iso,
         "date": date,
         "body": Markup(c.body_html),  # sanitised when the comment was saved
+        "legacy_anchor": c.legacy_anchor if legacy_anchor else "",
+        "notice": page["notice_texts"].get(c.kind, ""),
     }

@@ -188,6 +188,7 @@ class CommentForm(forms.ModelForm):
             return None
         parent = (
             Comment.objects.approved()
+            .thoughts()  # a pingback takes no replies
             .filter(article=self.article, pk=parent_id)
             .select_related("parent")
             .first()

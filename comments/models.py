@@ -11,7 +11,7 @@ from articles.models import Article, article_changed
 from natoblog.addresses import email_hash
 
 from .conf import settings as conf
-from .rendering import render_comment
+from .rendering import render_body
 
 
 def website(url):
@@ -34,6 +34,10 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         """What readers see."""
         return self.filter(status=Comment.Status.APPROVED)
+
+    def thoughts(self):
+        """What "N thoughts" counts: comments, not pingbacks or trackbacks."""
+        return self.filter(kind=Comment.Kind.COMMENT)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -58,9 +62,11 @@ class CommentQuerySet(models.QuerySet):
         self._invalidate({*articles, getattr(moved_to, "pk", moved_to)})
         return rows
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args, invalidate=True, **kwargs):
+        """``invalidate=False``: the caller refreshes the pages itself, once (an import)."""
         objs = super().bulk_create(objs, *args, **kwargs)
-        self._invalidate({comment.article_id for comment in objs})
+        if invalidate:
+            self._invalidate({comment.article_id for comment in objs})
         return objs
 
     def bulk_update(self, objs, *args, **kwargs):
@@ -84,6 +90,18 @@ class Comment(models.Model):
         APPROVED = "approved", _("Approved")
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        # Notices that another site linked here (imported from WordPress): shown as
+        # "Pingback: …" without a Reply link, and not counted as thoughts.
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+
+    class BodyFormat(models.TextChoices):
+        TEXT = "text", _("The site's comment text")
+        # HTML written elsewhere (an import from WordPress or Disqus): sanitised as HTML.
+        HTML = "html", _("HTML (imported)")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
@@ -120,7 +138,14 @@ class Comment(models.Model):
     email_hash = models.CharField(max_length=64, editable=False, db_index=True)
 
     body = models.TextField(_("comment"), max_length=65525)
+    body_format = models.CharField(
+        _("text format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.TEXT
+    )
     body_html = models.TextField(editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # The anchor the comment had on the site it was imported from ("comment-45"), so old
+    # links with that fragment land on it (shown unless a comment here has that anchor).
+    legacy_anchor = models.CharField(max_length=40, blank=True, editable=False)
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -139,7 +164,11 @@ class Comment(models.Model):
         editable=False,
         help_text=_("Where “Restore from trash” puts the comment back."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # default rather than auto_now_add: an imported comment keeps its date (bulk_create
+    # would overwrite an auto_now_add field)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False, db_index=True
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
@@ -195,7 +224,7 @@ class Comment(models.Model):
                 "A comment's status changes through comments.actions.change_status(), which "
                 "tells the other apps."
             )
-        self.body_html = render_comment(self.body)
+        self.body_html = render_body(self.body, self.body_format)
         self.email_hash = email_hash(self.author_email) if self.author_email else ""
         max_depth = conf.COMMENTS_THREAD_DEPTH
         while self.parent_id and self.parent.depth + 1 >= max_depth:

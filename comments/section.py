@@ -61,11 +61,11 @@ def comment_pk(value):
 
 
 def approved_comment(article, value):
-    """The approved comment of this article with the given id, or None."""
+    """The approved comment (not a pingback) of this article with the given id, or None."""
     pk = comment_pk(value)
     if pk is None:
         return None
-    return Comment.objects.approved().filter(article=article, pk=pk).first()
+    return Comment.objects.approved().thoughts().filter(article=article, pk=pk).first()
 
 
 def section_context(request, article, cpage=1, form=None, shared=False):

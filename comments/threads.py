@@ -32,6 +32,8 @@ DISPLAY_FIELDS = (
     "author_url",
     "email_hash",
     "body_html",
+    "kind",
+    "legacy_anchor",
 )
 Row = namedtuple("Row", DISPLAY_FIELDS)
 CREATED_AT = DISPLAY_FIELDS.index("created_at")
@@ -51,7 +53,7 @@ class Node:
 @dataclass
 class CommentPage:
     number: int
-    count: int  # approved comments in all pages
+    count: int  # approved comments in all pages (pingbacks and trackbacks not counted)
     num_pages: int
     nodes: list  # flat, in display order
 
@@ -142,10 +144,14 @@ def comment_page(article, number=None, own_ids=()):
             .exclude(pk__in=shown)
             .values_list("pk", "parent_id", "created_at")
         )
+    # "N thoughts": approved comments, not pingbacks and trackbacks (as WordPress counts)
     if num_pages == 1:  # every approved comment is on this page
-        count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        count = sum(
+            c.status == Comment.Status.APPROVED and c.kind == Comment.Kind.COMMENT
+            for c in comments
+        )
     else:
-        count = Comment.objects.approved().filter(article=article).count()
+        count = Comment.objects.approved().thoughts().filter(article=article).count()
     return CommentPage(
         number=number,
         count=count,

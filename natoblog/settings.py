@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "spamfilter",
     "accounts",
+    "moving",  # imports and exports: above every other app
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "natoblog.middleware.DatabaseUnavailableMiddleware",
     # A value too large for the database (a query string's number): 400, not 500.
     "natoblog.middleware.BadValueMiddleware",
+    # An old address of an imported article (WordPress's /2021/10/27/slug/, /?p=123): 301.
+    "moving.middleware.OldLinksMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

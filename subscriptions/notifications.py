@@ -89,6 +89,13 @@ def article_event(article_id):
     return f"article-published:{article_id}"
 
 
+def never_announce(article_id):
+    """Never mail this article to the blog's followers (one imported from another site, which
+    announced it there: importing is not publishing). Call in the transaction that saved it;
+    a task already queued for it then finds it announced and sends nothing."""
+    record_event(article_event(article_id))
+
+
 def record_event(key):
     """Record an event; False if it was already recorded (then it must not be mailed again).
     Call inside the transaction that queues its mails."""
