@@ -84,6 +84,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A page this process holds for anonymous readers, answered before the rest runs (it
+    # keeps the headers the rest gave it): pagecache/middleware.py.
+    "pagecache.middleware.ShortPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
