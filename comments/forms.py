@@ -4,6 +4,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +124,12 @@ class CommentForm(forms.ModelForm):
         if self.user is not None:
             for name in ("author_email", "author_name", "author_url", "remember"):
                 del self.fields[name]
-        self.helper = self.build_helper()
+
+    @cached_property
+    def helper(self):
+        """crispy's layout: built when the form is laid out, not for a blank form whose
+        markup this process already has (render_fields)."""
+        return self.build_helper()
 
     def build_helper(self):
         helper = FormHelper()

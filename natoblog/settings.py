@@ -115,7 +115,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"undefined": jinja2.StrictUndefined},
+        # Dedent: the templates' indentation is not sent (natoblog/jinja.py).
+        "OPTIONS": {"undefined": jinja2.StrictUndefined, "extensions": ["natoblog.jinja.Dedent"]},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
