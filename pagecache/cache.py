@@ -196,6 +196,12 @@ def _lookup(key, vkey):
     return None, version
 
 
+def _know(key, group):
+    if len(_groups) >= 10_000:  # (pages this process knows the group of: forgotten past it)
+        _groups.clear()
+    _groups[key] = group
+
+
 def serve_stored(request, key):
     """The response from this process's knowledge of ``key`` (pagecache.middleware), or None
     when the page must be rendered (unknown here, changed, expired, the cache down)."""
@@ -230,7 +236,7 @@ def serve(request, group, render):
         )
         return _personal(render(), state="error")
     if entry is not None:
-        _groups[key] = group
+        _know(key, group)
         _keep(key, entry)
         return _finish(request, None, entry[1], key, version, state="hit")
 
@@ -253,7 +259,7 @@ def serve(request, group, render):
                 "Could not store the page %s (%s: %s)", request.path, type(error).__name__, error
             )
         else:
-            _groups[key] = group
+            _know(key, group)
             _keep(key, entry)
     return _finish(request, response, copies, key, version, state="miss")
 

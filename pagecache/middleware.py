@@ -33,6 +33,7 @@ OWN_HEADERS = {
     "content-type",
 }
 _headers = {}  # page key -> the headers the whole stack added to it
+KEYS_KEPT = 10_000  # pages whose headers each process knows (forgotten all at once past it)
 
 
 class ShortPathMiddleware:
@@ -59,6 +60,8 @@ class ShortPathMiddleware:
         response = self.get_response(request)
         stored = getattr(response, "page_cache_key", None)
         if stored is not None and stored == key and isinstance(response, HttpResponse):
+            if len(_headers) >= KEYS_KEPT:
+                _headers.clear()
             _headers[key] = [
                 (name, value)
                 for name, value in response.items()
