@@ -16,10 +16,9 @@ from urllib.parse import quote
 from bench import PAGE, SLUG
 from harness.nginx import has_brotli
 
-# what differs in each response: the CSRF tokens and the comment form's timestamp
-TOKEN = re.compile(
-    rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*|(?<=name="timestamp" value=")[^"]*'
-)
+# What browsers send (Chromium, Firefox, Safari): the page's copy they get.
+BROWSER = "Accept-Encoding: gzip, deflate, br"
+GZIP = "Accept-Encoding: gzip"
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNIT = {"us": 0.001, "ms": 1, "s": 1000}
 
@@ -69,28 +68,39 @@ def measure(size, per_page, django, ports, work, args):
     app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
     queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
     queries_cached, _, _ = django.measure(PAGE)
-    # The page as nginx serves it to a new reader (once nginx has the current one: it may keep
-    # a page PAGE_CACHE_PROXY_SECONDS), copied as a file for nginx to serve.
-    current = TOKEN.sub(b"", fetch(app + PAGE, {"Host": "127.0.0.1"})[0])  # as nginx asks
-    deadline = time.monotonic() + 10
-    while True:
-        body, headers = fetch(proxy + PAGE)
-        if headers.get("X-Proxy-Cache") == "HIT" and TOKEN.sub(b"", body) == current:
-            break
-        if time.monotonic() > deadline:
-            sys.exit(f"nginx does not serve the current page: {headers}")
-        time.sleep(0.2)
-    (work / "html" / f"page-{size}.html").write_bytes(body)
-    gzip = ("Accept-Encoding: gzip",)
+    # The page as nginx serves it (once nginx has the current one: it may keep a page
+    # PAGE_CACHE_PROXY_SECONDS), and its compressed copies, as files for nginx to serve
+    # (gzip_static, brotli_static): the same bytes every reader gets.
+    copies = {}
+    for suffix, headers in (("", {}), (".gz", {"Accept-Encoding": "gzip"}), (".br", {})):
+        if suffix == ".br":
+            headers = {"Accept-Encoding": BROWSER.split(": ", 1)[1]}
+        current = fetch(app + PAGE, {"Host": "127.0.0.1", **headers})[0]  # as nginx asks
+        deadline = time.monotonic() + 10
+        while True:
+            body, answer = fetch(proxy + PAGE, headers)
+            if answer.get("X-Proxy-Cache") == "HIT" and body == current:
+                break
+            if time.monotonic() > deadline:
+                sys.exit(f"nginx does not serve the current page: {answer}")
+            time.sleep(0.2)
+        copies[suffix] = body
+        (work / "html" / f"page-{size}.html{suffix}").write_bytes(body)
+    body = copies[""]
+    static = f"http://127.0.0.1:{ports['static']}/page-{size}.html"
     targets = {
-        "static": (f"http://127.0.0.1:{ports['static']}/page-{size}.html", ()),
+        "static": (static, ()),
+        "static_gzip": (static, (GZIP,)),
+        "static_br": (static, (BROWSER,)),
         "uncached": (proxy + PAGE + "?bench", ()),
         "cached_app": (app + PAGE, ()),
+        "cached_app_br": (app + PAGE, (BROWSER,)),
         "cached_nginx": (proxy + PAGE, ()),
-        "cached_nginx_gzip": (proxy + PAGE, gzip),
+        "cached_nginx_gzip": (proxy + PAGE, (GZIP,)),
+        "cached_nginx_br": (proxy + PAGE, (BROWSER,)),
     }
-    if has_brotli():
-        targets["cached_nginx_br"] = (proxy + PAGE, ("Accept-Encoding: gzip, deflate, br",))
+    if not has_brotli():  # nginx cannot serve the .br file: the browser's column is gzip's
+        del targets["static_br"]
     targets["revisit"] = (proxy + PAGE, revisit_headers(ports))
     for url, headers in targets.values():  # every worker warm: templates, connections
         wrk(url, args, duration=2, headers=headers)
@@ -104,51 +114,59 @@ def measure(size, per_page, django, ports, work, args):
         median = sorted(found, key=lambda run: run["rps"])[len(found) // 2]
         loads[name] = median | {"rps": round(statistics.median(run["rps"] for run in found), 1)}
     posting = post_under_load(proxy, django, args)
-    static = loads["static"]["rps"]
     result = {
         "comments": size,
         "comments_per_page": per_page or 50,
         "html_bytes": len(body),
+        "compressed_bytes": {"gzip": len(copies[".gz"]), "br": len(copies[".br"])},
         "queries": {"uncached": queries_uncached, "cached": queries_cached},
         "render_ms": round(render_ms, 1),
         "load": loads,
-        # the same bytes as the static copy (gzip is compared with nothing)
+        # each against the static file of the same bytes (the same encoding)
         "ratios_to_static": {
-            name: round(loads[name]["rps"] / static, 3)
-            for name in ("uncached", "cached_app", "cached_nginx")
+            name: round(loads[name]["rps"] / loads[base]["rps"], 3)
+            for name, base in RATIO_BASES.items()
+            if name in loads and base in loads
         },
         "post": posting,
     }
     return result
 
 
+RATIO_BASES = {
+    "uncached": "static",
+    "cached_app": "static",
+    "cached_app_br": "static_br",
+    "cached_nginx": "static",
+    "cached_nginx_gzip": "static_gzip",
+    "cached_nginx_br": "static_br",
+}
+
+
 def revisit_headers(ports):
-    """A reader's cookie and the ETag nginx gave them with the page: the headers of their next
-    visit, which must get a 304."""
-    cookie = f"csrftoken={secrets.token_hex(16)}"
-    _, headers = fetch(f"http://127.0.0.1:{ports['nginx']}{PAGE}", {"Cookie": cookie})
+    """The ETag nginx gave a browser with the page: the headers of its next visit, which must
+    get a 304."""
+    _, headers = fetch(f"http://127.0.0.1:{ports['nginx']}{PAGE}")
     connection = http.client.HTTPConnection("127.0.0.1", ports["nginx"], timeout=30)
-    connection.request("GET", PAGE, headers={"Cookie": cookie, "If-None-Match": headers["ETag"]})
+    connection.request("GET", PAGE, headers={"If-None-Match": headers["ETag"]})
     status = connection.getresponse().status
     connection.close()
     if status != 304:
         sys.exit(f"a repeat visit through nginx got {status}, not 304")
-    return (f"Cookie: {cookie}", f"If-None-Match: {headers['ETag']}")
+    return (BROWSER, f"If-None-Match: {headers['ETag']}")
 
 
 POST_SCRIPT = """\
--- A reader posting a comment every 100 ms, with the CSRF cookie and its secret as the token,
--- and the form's hidden fields (a timestamp signed a minute before, the empty honeypot).
-local secret = os.getenv("BENCH_CSRF")
+-- A reader posting a comment every 100 ms from the shared page (no session: no CSRF token),
+-- with the form's hidden fields (a timestamp signed a minute before, the empty honeypot).
 local timestamp = os.getenv("BENCH_TIMESTAMP")
 local run = os.getenv("BENCH_RUN")  -- no text twice: the duplicate check would refuse it
 local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "csrftoken=" .. secret
 function request()
   n = n + 1
-  local body = "csrfmiddlewaretoken=" .. secret .. "&timestamp=" .. timestamp .. "&honeypot="
+  local body = "timestamp=" .. timestamp .. "&honeypot="
     .. "&author_name=Bench+Poster&author_email=bench.poster%40example.com"
     .. "&body=Posted+under+load%2C+run+" .. run .. "%2C+number+" .. n
   return wrk.format(nil, nil, nil, body)
@@ -165,7 +183,6 @@ def post_under_load(proxy, django, args):
     for the form's signed timestamp."""
     script = Path(tempfile.gettempdir()) / f"natoblog-bench-post-{os.getpid()}.lua"
     script.write_text(POST_SCRIPT)
-    os.environ["BENCH_CSRF"] = secrets.token_hex(16)
     os.environ["BENCH_TIMESTAMP"] = quote(django.form_token(time.time() - 60), safe="")
     os.environ["BENCH_RUN"] = secrets.token_hex(4)
     duration = max(args.duration, 10)
@@ -177,6 +194,8 @@ def post_under_load(proxy, django, args):
                 f"-c{args.connections}",
                 f"-d{duration}s",
                 "--latency",
+                "-H",
+                BROWSER,
                 proxy + PAGE,
             ],
             stdout=subprocess.PIPE,

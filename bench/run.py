@@ -5,13 +5,16 @@ the essay and N threaded comments (30% replies), starts gunicorn (deploy/gunicor
 nginx (deploy/nginx.conf, its "# site" lines rewritten for 127.0.0.1) as processes of its own,
 and runs wrk against:
 
-  static         a copy of the page's HTML served by nginx as a file: the limit on this machine
+  static         a copy of the page's HTML served by nginx as a file: the limit on this machine;
+                 asked for gzip, and as browsers ask ("gzip, deflate, br"), the same page's
+                 compressed copies as files beside it (gzip_static, brotli_static)
   uncached       the page rendered for each request (a query string keeps it out of the caches)
-  cached/app     the page from the app's page cache, gunicorn alone (no nginx)
+  cached/app     the page from the app's page cache, gunicorn alone (no nginx); and asked as
+                 browsers ask (the app's Brotli copy)
   cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
-  ... gzip       the same, asking for gzip (nginx compresses each response)
-  ... br         the same, asking for gzip or brotli as browsers do (deploy/nginx-brotli.conf)
-  revisit        a repeat visit through nginx: If-None-Match, answered 304 by the app
+  ... gzip       the same, asking for gzip (the app's copy, kept by nginx)
+  ... br         the same, asking as browsers do (the app's Brotli copy, kept by nginx)
+  revisit        a repeat visit through nginx, as a browser asks: If-None-Match, answered 304
   post           comments posted (one connection, 10 a second) while cached/nginx is under load
   xtd            the same essay and the same comments on a django-comments-xtd blog (bench/xtd/:
                  its own virtualenv from bench/xtd/requirements.txt, its own throwaway database,
@@ -220,21 +223,28 @@ def table(report):
         f"gunicorn {setup['gunicorn']}, {setup['nginx']}; wrk {setup['wrk']}.",
         "requests/s (p50 / p99 ms); ratio = ours / static, same run.",
         "",
-        "| comments | HTML bytes | queries uncached / cached | render ms | static (nginx file) "
+        "Columns ending in gzip ask for gzip; those ending in br ask as browsers do "
+        '("gzip, deflate, br"); each ratio is against the static file of the same encoding.',
+        "",
+        "| comments | HTML bytes (gzip / br) | queries uncached / cached | render ms "
+        "| static (nginx file) | static gzip | static br "
         "| uncached | django-comments-xtd uncached (same run) "
-        "| cached, gunicorn alone | cached, nginx in front (deploy/) "
-        "| the same, gzip | the same, brotli | repeat visit (304) "
+        "| cached, gunicorn alone | gunicorn alone br "
+        "| cached, nginx in front (deploy/) | nginx gzip | nginx br | repeat visit (304) "
         "| post under load p50 / p99 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
         paged = r["comments_per_page"] < r["comments"]
         per_page = f", {r['comments_per_page']} threads a page" if paged else ""
+        sizes = r.get("compressed_bytes")
+        compressed = f" ({sizes['gzip']:,} / {sizes['br']:,})" if sizes else ""
         lines.append(
-            f"| {r['comments']:,}{per_page} | {r['html_bytes']:,} "
+            f"| {r['comments']:,}{per_page} | {r['html_bytes']:,}{compressed} "
             f"| {r['queries']['uncached']} / {r['queries']['cached']} | {r['render_ms']:g} "
-            f"| {cell(r, 'static')} | {cell(r, 'uncached')} | {cell(r, 'xtd')} "
-            f"| {cell(r, 'cached_app')} "
+            f"| {cell(r, 'static')} | {cell(r, 'static_gzip')} | {cell(r, 'static_br')} "
+            f"| {cell(r, 'uncached')} | {cell(r, 'xtd')} "
+            f"| {cell(r, 'cached_app')} | {cell(r, 'cached_app_br')} "
             f"| {cell(r, 'cached_nginx')} | {cell(r, 'cached_nginx_gzip')} "
             f"| {cell(r, 'cached_nginx_br')} | {cell(r, 'revisit')} "
             f"| {r['post']['p50_ms']:g} / {r['post']['p99_ms']:g} |"

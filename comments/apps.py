@@ -50,13 +50,8 @@ class CommentsConfig(AppConfig):
 
         from . import signals  # noqa: F401 (connects the receivers that refresh pages)
         from .conf import MARKUP_SETTINGS
-        from .forms import TIMESTAMP_PLACEHOLDER
         from .privacy import erase_comments, export_comments
-        from .spam import form_token
 
         post_migrate.connect(ensure_defaults, sender=self)
-        # The article pages every anonymous reader shares hold the comment form: each
-        # response gets its own signed timestamp there.
-        page_cache.register_placeholder(TIMESTAMP_PLACEHOLDER, form_token)
         page_cache.register_markup_settings(*MARKUP_SETTINGS)
         privacy.register("comments", _("Comments"), export_comments, erase_comments, order=0)

@@ -4,6 +4,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +12,9 @@ from .models import Comment
 from .spam import form_token
 
 REMEMBER_LABEL = _("Save my name, email, and website in this browser for the next time I comment.")
-# A form rendered for every anonymous reader (a page kept by pagecache) holds this where its
-# timestamp goes; each response gets a fresh one (registered with pagecache in CommentsConfig).
+# Where the timestamp goes in the blank form's markup kept per process: a fresh timestamp
+# for a page rendered for one visitor, nothing in the page every anonymous reader shares
+# (static/js/form-timestamp.js fills it in; without JavaScript, see comments.spam).
 TIMESTAMP_PLACEHOLDER = mark_safe("<!--form-timestamp-->")
 _blank_form_html = {}  # (form class, anonymous, language) -> the markup of its blank form
 
@@ -34,8 +36,8 @@ class HoneypotInput(forms.TextInput):
 
 class FormTimestampInput(forms.HiddenInput):
     """The signed time the form was rendered: a fresh one on every rendering, including a
-    form shown again with errors (see comments.spam); in a shared form, the placeholder that
-    each response fills with a fresh one."""
+    form shown again with errors (see comments.spam); in a shared form, none (see
+    CommentForm.render_fields)."""
 
     shared = False
 
@@ -122,7 +124,12 @@ class CommentForm(forms.ModelForm):
         if self.user is not None:
             for name in ("author_email", "author_name", "author_url", "remember"):
                 del self.fields[name]
-        self.helper = self.build_helper()
+
+    @cached_property
+    def helper(self):
+        """crispy's layout: built when the form is laid out, not for a blank form whose
+        markup this process already has (render_fields)."""
+        return self.build_helper()
 
     def build_helper(self):
         helper = FormHelper()
@@ -152,11 +159,13 @@ class CommentForm(forms.ModelForm):
 
         A blank form (unbound, nothing filled in) is the same for every anonymous reader, and
         for every logged-in one, but for its timestamp: its markup is kept per process with the
-        timestamp placeholder in it, which a form that is not shared gets filled here. (crispy's
+        timestamp placeholder in it, which a form that is not shared gets filled here (a
+        shared one gets an empty timestamp: nothing of any reader in the shared page). (crispy's
         templates cost more than the rest of an article page without comments: make bench's
         "render ms" column shows the page.)"""
         if self.is_bound or self.initial:
-            return render_crispy_form(self, helper=self.helper)
+            html = render_crispy_form(self, helper=self.helper)
+            return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, "", 1)) if self.shared else html
         key = (type(self), self.user is None, translation.get_language())
         html = _blank_form_html.get(key)
         if html is None:
@@ -166,9 +175,8 @@ class CommentForm(forms.ModelForm):
                 html = _blank_form_html[key] = render_crispy_form(self, helper=self.helper)
             finally:
                 timestamp.shared = self.shared
-        if self.shared:
-            return html
-        return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, form_token(), 1))
+        value = "" if self.shared else form_token()
+        return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, value, 1))
 
     def clean_body(self):
         body = self.cleaned_data["body"]

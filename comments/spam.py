@@ -4,7 +4,10 @@
 
 1. the honeypot: a field hidden from people that only robots fill in;
 2. the signed form timestamp: a post faster than COMMENTS_MIN_SECONDS after the form was
-   rendered, older than COMMENTS_MAX_AGE_HOURS, or with a missing or altered signature;
+   rendered, older than COMMENTS_MAX_AGE_HOURS, or with an altered signature; a post with
+   none (the page every anonymous reader shares has none, and a browser without JavaScript
+   does not ask for one) gets the form back with a fresh one, to post again: a robot that
+   posts at once is then "too fast";
 3. rate limits per IP address (a /64 network for IPv6) and per e-mail address, counted in the
    shared cache (Redis in production) so that they hold across app servers;
 4. duplicates: the same text from the same author on the same article.
@@ -50,6 +53,11 @@ TOO_FAST_MESSAGE = _(
 TOO_OLD_MESSAGE = _(
     "Your comment was not posted because the page had been open for a long time. Your text is "
     "kept below; please press “Post Comment” again."
+)
+CONFIRM_MESSAGE = _(
+    "Please confirm your comment: press “Post Comment” again. (We ask this when a page was "
+    "sent without a form timestamp, as it is to browsers without JavaScript: it keeps spam "
+    "robots out.) Your text is kept below."
 )
 BAD_TOKEN_MESSAGE = _(
     "Your comment was not posted because the form was incomplete or had been altered. Your "
@@ -100,6 +108,8 @@ def token_age(token):
 
 
 def check_timestamp(token):
+    if not token:  # the shared page's form, without JavaScript: post again, from this page
+        return Refusal("no timestamp", CONFIRM_MESSAGE, 400)
     age = token_age(token)
     if age is None:
         return Refusal("bad timestamp", BAD_TOKEN_MESSAGE, 400)

@@ -8,14 +8,16 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import render_article
 from mail.links import LinkError, link_error, link_page, spend
+from natoblog.csrf import csrf_unless_anonymous
 from natoblog.http import client_ip, user_agent
 
 from . import actions
@@ -24,7 +26,7 @@ from .links import read_moderation_token
 from .models import Comment, comments_open
 from .moderation import is_verified_address
 from .section import REMEMBER_COOKIES, comment_pk, page_url
-from .spam import check_post
+from .spam import check_post, form_token
 from .threads import page_of, remember_own_comment
 
 REMEMBER_MAX_AGE = 365 * 24 * 3600
@@ -74,6 +76,7 @@ def database_unavailable(request, slug):
     return response
 
 
+@csrf_unless_anonymous  # the shared page's form holds no token (natoblog/csrf.py)
 @require_POST
 @keeps_text_when_the_database_fails
 def post_comment(request, slug):
@@ -138,6 +141,14 @@ def post_comment(request, slug):
         for cookie in REMEMBER_COOKIES.values():
             if cookie in request.COOKIES:
                 response.delete_cookie(cookie, samesite="Lax")
+    return response
+
+
+def form_timestamp(request):
+    """A fresh signed timestamp for the comment form of the shared page, which holds none
+    (static/js/form-timestamp.js asks for it when the visitor starts on the form)."""
+    response = HttpResponse(form_token(), content_type="text/plain; charset=utf-8")
+    add_never_cache_headers(response)
     return response
 
 

@@ -60,13 +60,16 @@ http {{
     uwsgi_temp_path {work}/nginx/uwsgi;
     scgi_temp_path {work}/nginx/scgi;
     include {work}/nginx/site.conf;
-    # The limit: the same HTML, as a file.
+    # The limit: the same HTML, as a file, and its compressed copies (.gz, .br) beside it.
     server {{
         listen 127.0.0.1:{static};
         root {work}/html;
         sendfile on;
         tcp_nopush on;
         default_type "text/html; charset=utf-8";
+        gzip_static on;
+        gzip_vary on;
+        {brotli_static}
     }}
 }}
 """
@@ -97,7 +100,13 @@ def nginx_process(work, ports):
         shutil.copy(ROOT / "deploy" / "nginx-brotli.conf", base / "brotli.conf")
     config = base / "nginx.conf"
     config.write_text(
-        MAIN_CONFIG.format(work=work, workers=os.cpu_count() or 2, modules=modules, **ports)
+        MAIN_CONFIG.format(
+            work=work,
+            workers=os.cpu_count() or 2,
+            modules=modules,
+            brotli_static="brotli_static on;" if modules else "",
+            **ports,
+        )
     )
     if os.geteuid() == 0:  # the workers run as nobody: give them their directories
         import pwd

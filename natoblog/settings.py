@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A page this process holds for anonymous readers, answered before the rest runs (it
+    # keeps the headers the rest gave it): pagecache/middleware.py.
+    "pagecache.middleware.ShortPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -117,7 +120,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"undefined": jinja2.StrictUndefined},
+        # Dedent: the templates' indentation is not sent (natoblog/jinja.py).
+        "OPTIONS": {"undefined": jinja2.StrictUndefined, "extensions": ["natoblog.jinja.Dedent"]},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

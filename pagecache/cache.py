@@ -1,15 +1,22 @@
 """The anonymous readers' page cache, with exact invalidation. It knows no article and no
 comment: the app whose pages it keeps (articles) names each page's *group* (an article's slug)
 and tells it when a group changed (``invalidate``); the apps whose markup is in those pages
-register what else it must know (``register_placeholder``, ``register_markup_settings``).
+register the settings that change it (``register_markup_settings``).
 
 Who gets a cached page. A *plain* request (GET or HEAD, no query string, no credentials, and
-no cookie but the CSRF cookie) is answered with the same page for every such reader, except
-for the CSRF token of the comment form and the registered placeholders. Anyone else (a
-session: logged in, or with their own comments awaiting moderation; the remembered name;
-messages; ``?replytocom``) gets a page rendered for them, which is never stored. Pages rendered
-for plain requests hold ``CSRF_PLACEHOLDER`` where the token goes; each response gets the
-reader's own token (``get_token``), so forms post correctly and no token is ever shared.
+no cookie but the CSRF cookie) is answered with the same page for every such reader: the same
+bytes, with nothing of any reader in them (no CSRF token, no form timestamp: see README,
+"Per-reader bytes"). Anyone else (a session: logged in, or with their own comments awaiting
+moderation; the remembered name; messages; ``?replytocom``) gets a page rendered for them,
+which is never stored. A rendered page that holds a CSRF token or set a cookie is never
+stored either (``_cacheable``), so a template that asks for a token by mistake costs speed,
+never privacy.
+
+Compression. Since the page is the same bytes for everyone, it is compressed once, when it
+is stored (gzip and Brotli, ``pagecache.encoding``), and each response is the copy the
+reader's ``Accept-Encoding`` asks for, with ``Vary: Accept-Encoding``. The page holds no
+secret, so a compressed copy gives nothing away (BREACH needs a secret and reflected input in
+the same compressed response); pages rendered for one reader are never compressed here.
 
 Invalidation. Each group has a version in the cache. It is read before a page is rendered and
 stored with the page; a page is served only while the version is unchanged. ``invalidate``
@@ -26,27 +33,19 @@ natoblog/settings.py names the default cache when it is Redis, and otherwise a c
 own on disk (Django's ``FileBasedCache``): a local-memory cache would be one per process.
 
 Each process also keeps the last few pages it served (``LOCAL_PAGES``), so that a hit costs
-one small read of the version from the shared cache instead of the whole page.
+one small read of the version from the shared cache instead of the whole page; and
+``pagecache.middleware`` answers those hits before the rest of the middleware runs.
 
-Conditional requests. The ETag is ``W/"<page tag>-<reader tag>"``: the page tag covers the
-page's version (and the hour, see ``_finish``), the reader tag is the first characters of the
-reader's CSRF cookie (the token in the page a browser keeps is only valid with that cookie), so
-``If-None-Match`` gets a 304 only when both still hold. Last-Modified is sent for information;
-``If-Modified-Since`` on its own cannot tell whether the token in the reader's copy is still
-valid, and is not answered with a 304.
+Conditional requests. The ETag is ``W/"<page tag>"`` (the page's version and key): a repeat
+visit's ``If-None-Match`` gets a 304 while the page is unchanged.
 
 Behind nginx (deploy/nginx.conf). With ``PAGE_CACHE_PROXY_SECONDS`` set, a plain request that
-nginx marks with ``X-Page-Cache: fill`` is answered with the placeholder left in,
-``X-Accel-Expires``, and no validators but ``X-Page-Tag`` and ``X-Page-Modified``: nginx keeps
-the page that long, puts each reader's CSRF cookie (or the new one it sets) where the
-placeholder is, and builds the same ETag from the page tag and that cookie (nginx cannot hash,
-hence a reader tag it can cut from the cookie). A browser's ``If-None-Match`` then goes past
-nginx to the app, which answers 304 from the page's version alone, without rendering.
+nginx marks with ``X-Page-Cache: fill`` is also answered with ``X-Accel-Expires``: nginx keeps
+the page (one copy per encoding it asks for) that long and serves it to every reader.
 """
 
 import hashlib
 import logging
-import re
 import secrets
 import threading
 import time
@@ -60,31 +59,23 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
-from django.utils.safestring import mark_safe
+
+from . import encoding
 
 logger = logging.getLogger(__name__)
 
-# Where each response's CSRF token goes. Never produced by what visitors write (escaped: no
-# "<") nor by an article's Markdown (sanitised by nh3). nginx's sub_filter finds it in each
-# page it serves (deploy/nginx.conf) by skipping ahead as far as the last character it looks
-# at allows: a long pattern of characters rare in HTML lets it skip 32 bytes at a time (the
-# "cached, nginx in front" column of make bench measures it).
-CSRF_PLACEHOLDER = mark_safe("<" + "@" * 30 + ">")
-CSRF = CSRF_PLACEHOLDER.encode()
-ETAG_PERIOD = 3600  # see _finish()
 PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain requests
-READER_TAG_LENGTH = 8  # characters of the reader's CSRF cookie in the ETag (deploy/nginx.conf)
 LOCAL_PAGES = 8  # pages each process keeps in its own memory (a page with 1000 comments: 1.5 MB)
-_local = OrderedDict()  # page key -> (version, parts, expires), the most recently used last
+_local = OrderedDict()  # page key -> (version, copies, expires), the most recently used last
 _local_lock = threading.Lock()  # for threaded servers (runserver, gthread workers)
+_groups = {}  # page key -> its group, for the pages this process stored or served
 # Settings that change the markup of a page (apps add theirs: register_markup_settings).
 MARKUP_SETTINGS = ["SITE_NAME", "STATIC_URL", "TIME_ZONE"]
-# Placeholders besides the CSRF token that each response fills (register_placeholder).
-PLACEHOLDERS = {}
+# What a page that holds a reader's own bytes has (never stored: see _cacheable).
+PERSONAL_MARKS = (b'name="csrfmiddlewaretoken"',)
 
 
 class _PageCache:
@@ -106,12 +97,6 @@ def _alias():
 
 
 cache = _PageCache()  # versions and pages: shared by every process of the site (see above)
-
-
-def register_placeholder(mark, fill):
-    """Pages may hold ``mark`` (a string no visitor can produce); each response gets
-    ``fill()`` there instead (a comment form's signed timestamp, say)."""
-    PLACEHOLDERS[str(mark).encode()] = fill
 
 
 def register_markup_settings(*names):
@@ -193,26 +178,55 @@ def page_key(request):
     return f"article-page:{digest.hexdigest()}"
 
 
+def _lookup(key, vkey):
+    """(the stored entry while current, else None; the group's version). May raise when the
+    shared cache is down."""
+    local = _local.get(key)
+    found = cache.get_many([vkey] if local else [key, vkey])
+    version = found.get(vkey)
+    if version is None:
+        version = new_version()
+        if not cache.add(vkey, version, timeout=None):
+            version = cache.get(vkey, version)
+    entry = local if local and local[0] == version else found.get(key)
+    if local and entry is None:  # this process's copy is out of date
+        entry = cache.get(key)
+    if entry is not None and entry[0] == version and entry[2] > time.time():
+        return entry, version
+    return None, version
+
+
+def _know(key, group):
+    if len(_groups) >= 10_000:  # (pages this process knows the group of: forgotten past it)
+        _groups.clear()
+    _groups[key] = group
+
+
+def serve_stored(request, key):
+    """The response from this process's knowledge of ``key`` (pagecache.middleware), or None
+    when the page must be rendered (unknown here, changed, expired, the cache down)."""
+    group = _groups.get(key)
+    if group is None:
+        return None
+    try:
+        entry, version = _lookup(key, version_key(group))
+    except Exception:  # the view will say so (and render)
+        return None
+    if entry is None:
+        return None
+    _keep(key, entry)
+    return _finish(request, None, entry[1], key, version, state="hit")
+
+
 def serve(request, group, render):
     """The response to a plain request for a page of ``group``: from the cache, or from
     ``render()`` (the view, returning a response) and then stored.
 
-    The registered placeholders (``register_placeholder``) are filled for each response. The
-    rendering may call ``expires(request, when)``: the moment the page changes by itself (the
-    comment form goes when comments close); it is not kept beyond it."""
-    fills = {CSRF: None, **PLACEHOLDERS}
+    The rendering may call ``expires(request, when)``: the moment the page changes by itself
+    (the comment form goes when comments close); it is not kept beyond it."""
     key, vkey = page_key(request), version_key(group)
-    local = _local.get(key)
     try:
-        found = cache.get_many([vkey] if local else [key, vkey])
-        version = found.get(vkey)
-        if version is None:
-            version = new_version()
-            if not cache.add(vkey, version, timeout=None):
-                version = cache.get(vkey, version)
-        entry = local if local and local[0] == version else found.get(key)
-        if local and entry is None:  # this process's copy is out of date
-            entry = cache.get(key)
+        entry, version = _lookup(key, vkey)
     except Exception as error:  # a cache that is down must not take the site down with it
         logger.warning(
             "Page cache unavailable (%s: %s); rendering %s",
@@ -220,22 +234,24 @@ def serve(request, group, render):
             error,
             request.path,
         )
-        response = render()
-        return _finish(request, response, _parts(response, fills), fills, state="error")
-    if entry is not None and entry[0] == version and entry[2] > time.time():
+        return _personal(render(), state="error")
+    if entry is not None:
+        _know(key, group)
         _keep(key, entry)
-        return _finish(request, None, entry[1], fills, key, version, state="hit")
+        return _finish(request, None, entry[1], key, version, state="hit")
 
     response = render()
-    parts = _parts(response, fills)
+    if hasattr(response, "render"):
+        response.render()
     if not _cacheable(response):
-        return _finish(request, response, parts, fills, state="bypass")
+        return _personal(response, state="bypass")
+    copies = encoding.compressed_copies(response.content)
     timeout = settings.PAGE_CACHE_SECONDS
     until = getattr(request, "page_cache_until", None)
     if until is not None:
         timeout = min(timeout, int(until.timestamp() - time.time()))
     if timeout > 0:
-        entry = (version, parts, time.time() + timeout)
+        entry = (version, copies, time.time() + timeout)
         try:
             cache.set(key, entry, timeout)
         except Exception as error:
@@ -243,8 +259,9 @@ def serve(request, group, render):
                 "Could not store the page %s (%s: %s)", request.path, type(error).__name__, error
             )
         else:
+            _know(key, group)
             _keep(key, entry)
-    return _finish(request, response, parts, fills, key, version, state="miss")
+    return _finish(request, response, copies, key, version, state="miss")
 
 
 def expires(request, when):
@@ -263,93 +280,64 @@ def _keep(key, entry):
             _local.popitem(last=False)
 
 
-def _parts(response, fills):
-    """The page's content cut at its placeholders: text, placeholder, text, ..."""
-    if hasattr(response, "render"):
-        response.render()
-    marks = b"|".join(re.escape(mark) for mark in fills)
-    return re.split(b"(" + marks + b")", response.content)
-
-
 def _cacheable(response):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and response.status_code == 200
         and not response.cookies
         and "no-store" not in response.get("Cache-Control", "")
+        and not any(mark in response.content for mark in PERSONAL_MARKS)
     )
 
 
-def _finish(request, response, parts, fills, key=None, version=None, state="hit"):
-    """The response to a plain request, from the parts of its page, each placeholder filled
-    for this response. ``response`` is the one the view rendered, if it ran (its status and
-    headers are kept), else one is made. Without a key (a page that is not cached) there are
-    no validators."""
-    held = set(parts[1::2])  # the placeholders this page holds
-    values = {mark: fills[mark]().encode() for mark in held if mark != CSRF}
-    # The ETag covers the page, the reader's CSRF cookie when the page holds their token, and
-    # the hour when it holds other values made for each response (the form's timestamp: a
-    # copy kept by a browser is then never more than an hour old).
-    needs_token = CSRF in held
-    period = int(time.time() // ETAG_PERIOD) if values else ""
-    if (
-        key is not None
-        and settings.PAGE_CACHE_PROXY_SECONDS > 0
-        and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
-    ):
-        # nginx keeps this page, puts each reader's token where the placeholders are, and
-        # makes the ETag _etag() would from the page tag and that token.
-        response = _with_content(response, b"".join(values.get(part, part) for part in parts))
-        response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS
-        if needs_token:
-            response["X-Page-Tag"] = _page_tag(version, key, period)
-            response["X-Page-Modified"] = _modified(version)
-        return _cache_headers(response, state)
-
-    if key is not None and request.META.get("HTTP_IF_NONE_MATCH"):
-        secret = request.META.get("CSRF_COOKIE") if needs_token else ""
-        etag = _etag(version, key, secret, period)
-        if secret is not None and _matches(etag, request.META["HTTP_IF_NONE_MATCH"]):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            if needs_token:
-                get_token(request)  # renews the reader's CSRF cookie
-            return _cache_headers(response, state)
-
-    if needs_token:
-        values[CSRF] = get_token(request).encode()
-    response = _with_content(response, b"".join(values.get(part, part) for part in parts))
-    if key is not None:
-        secret = request.META["CSRF_COOKIE"] if needs_token else ""
-        response["ETag"] = _etag(version, key, secret, period)
-        response["Last-Modified"] = _modified(version)
+def _personal(response, state):
+    """A page rendered for this request and not stored: sent as it is (never compressed)."""
+    if hasattr(response, "render"):
+        response.render()
     return _cache_headers(response, state)
 
 
-def _with_content(response, content):
+def _finish(request, response, copies, key, version, state="hit"):
+    """The response to a plain request from the stored copies of its page: the one the
+    reader's Accept-Encoding asks for. ``response`` is the one the view rendered, if it ran
+    (its status and headers are kept), else one is made."""
+    etag = _etag(version, key)
+    if request.META.get("HTTP_IF_NONE_MATCH") and _matches(
+        etag, request.META["HTTP_IF_NONE_MATCH"]
+    ):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return _cache_headers(response, state)
+    coding = encoding.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""), copies)
     if response is None:
-        return HttpResponse(content)
-    response.content = content
-    return response
+        response = HttpResponse(copies[coding])
+    else:
+        response.content = copies[coding]
+    response["Content-Length"] = str(len(response.content))
+    if coding:
+        response["Content-Encoding"] = coding
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["ETag"] = etag
+    response["Last-Modified"] = _modified(version)
+    proxy = request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
+    if proxy and settings.PAGE_CACHE_PROXY_SECONDS > 0:
+        response["X-Accel-Expires"] = settings.PAGE_CACHE_PROXY_SECONDS  # nginx keeps it
+    response.page_cache_key = key  # pagecache.middleware keeps its headers
+    return _cache_headers(response, state)
 
 
 def _cache_headers(response, state):
-    # The page holds the reader's own CSRF token: browsers may keep it, shared caches may not,
-    # and it is checked again (If-None-Match) before each use.
+    # Browsers may keep the page but check it again (If-None-Match) before each use; shared
+    # caches may not keep it (nginx's micro-cache follows X-Accel-Expires, not this).
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Page-Cache"] = state
     return response
 
 
-def _page_tag(version, key, period):
-    return hashlib.blake2b(f"{version}|{key}|{period}".encode(), digest_size=12).hexdigest()
-
-
-def _etag(version, key, secret, period):
-    """The page's ETag for a reader whose CSRF cookie is ``secret`` ("" when the page holds no
-    token). deploy/nginx.conf builds the same one; change both together."""
-    page = _page_tag(version, key, period)
-    return f'W/"{page}-{secret[:READER_TAG_LENGTH]}"' if secret else f'W/"{page}"'
+def _etag(version, key):
+    page = hashlib.blake2b(f"{version}|{key}".encode(), digest_size=12).hexdigest()
+    return f'W/"{page}"'
 
 
 def _modified(version):

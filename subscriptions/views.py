@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from comments.moderation import is_verified_address
 from mail.links import LinkError, link_error, link_page
+from natoblog.csrf import csrf_unless_anonymous
 
 from . import optin, tokens
 from .forms import FollowForm
@@ -117,6 +118,7 @@ def manage_subscriptions(request, token):
 # --- Follow this blog -----------------------------------------------------------------------
 
 
+@csrf_unless_anonymous  # the shared page's footer form holds no token (natoblog/csrf.py)
 @require_http_methods(["GET", "POST"])
 def follow(request):
     """New posts by e-mail (double opt-in). The footer's form posts here; errors are shown on

@@ -2,8 +2,8 @@
 hosts it (articles' detail template), as django-contrib-comments hands its form to the host
 page. The host passes nothing but the article; the tag reads from the page's context:
 
-- ``request`` and ``user`` (context processors), ``csrf_token`` (the page's own, or the page
-  cache's placeholder on the page every anonymous reader shares);
+- ``request`` and ``user`` (context processors), ``csrf_token`` (the page's own, or "" on the
+  page every anonymous reader shares, which holds no token);
 - ``comment_page_number``: which page of comments the address asked for (1 by default);
 - ``comment_form``: a form bound with what the visitor typed, when the comments app renders
   the article page again to show its errors;
@@ -27,4 +27,9 @@ def comment_section(context, article):
         form=context.get("comment_form"),
         shared=bool(context.get("shared_page")),
     )
-    return {**section, "request": request, "user": context.get("user")}
+    return {
+        **section,
+        "request": request,
+        "user": context.get("user"),
+        "shared_page": bool(context.get("shared_page")),
+    }

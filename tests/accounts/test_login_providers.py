@@ -24,7 +24,9 @@ def respond_block(page):
 
 
 def icon_buttons(page):
-    return re.findall(r'<button type="submit" class="login-icon login-icon-([a-z_0-9]+)"', page)
+    """Buttons (a page rendered for one visitor) or links (the page every anonymous reader
+    shares, which holds no CSRF token: see provider_buttons.html)."""
+    return re.findall(r'class="login-icon login-icon-([a-z_0-9]+)"', page)
 
 
 def test_with_none_configured_no_icons_and_no_broken_links(client, essay, settings):
@@ -48,7 +50,7 @@ def test_only_configured_providers_show(client, essay, settings):
     enable_providers(settings, "facebook")
     page = client.get(essay.get_absolute_url()).content.decode()
     assert icon_buttons(page) == ["facebook"]
-    assert 'action="/accounts/facebook/login/"' in page
+    assert 'href="/accounts/facebook/login/?process=login&amp;next=' in page
     assert "/accounts/twitter_oauth2/" not in page
     assert "/accounts/wordpress_com/" not in page
 
@@ -75,6 +77,22 @@ def test_icons_are_labelled_buttons_with_vendored_svgs(client, essay, settings):
         assert attrs["alt"] == ""  # the button's text names it
         assert attrs["src"].startswith("/static/img/providers/")
         assert Client().get(attrs["src"]).status_code == 200
+    # the shared page: links to allauth's page that asks to go on (its button posts, with the
+    # visitor's own token)
+    links = [
+        attrs["href"]
+        for tag, attrs in elements(page)
+        if tag == "a" and "login-icon" in attrs.get("class", "")
+    ]
+    assert len(links) == 3
+    for link in links:
+        assert link.endswith("?process=login&next=/articles/the-future-of-nato/%23respond")
+        confirm = Client().get(link)
+        assert confirm.status_code == 200
+        assert 'name="csrfmiddlewaretoken"' in confirm.content.decode()
+    # a page rendered for one visitor (a remembered name): buttons that post at once
+    client.cookies["comment_author_name"] = "Ann"
+    page = client.get(essay.get_absolute_url()).content.decode()
     forms = [
         attrs
         for tag, attrs in elements(page)

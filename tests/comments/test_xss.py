@@ -38,8 +38,9 @@ def test_the_article_page_shows_payloads_as_text(payloads, essay):
         fragment = xss.comment_fragment(page, comment.pk)
         assert xss.markup_problems(fragment) == [], comment.body
     # outside the comments, too: the only script is ours
-    assert page.count("<script") == 1
+    assert page.count("<script") == 2
     assert '<script src="/static/js/comments.js" defer></script>' in page
+    assert '<script src="/static/js/form-timestamp.js" defer></script>' in page
 
 
 def test_the_markup_check_can_fail(payloads, essay):

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from harness.nginx import SITE_LINES, site_config
-from pagecache.cache import CSRF_PLACEHOLDER, PROXY_FILL
+from pagecache.cache import PROXY_FILL
+from pagecache.encoding import choose
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 NGINX = (DEPLOY / "nginx.conf").read_text()
@@ -21,10 +22,39 @@ def nginx_map(variable):
     return {source.strip('"'): value.strip('"') for source, value in entries}
 
 
-def test_nginx_fills_the_placeholder_the_app_leaves():
-    assert f'sub_filter "{CSRF_PLACEHOLDER}" $natoblog_csrf;' in NGINX
+def test_nginx_keeps_one_copy_per_encoding_and_changes_nothing_in_it():
+    assert "sub_filter" not in NGINX  # the shared page holds nothing of any reader
     assert "proxy_set_header X-Page-Cache $natoblog_fill;" in NGINX
     assert nginx_map("natoblog_fill") == {"0": PROXY_FILL, "default": ""}
+    assert "proxy_set_header Accept-Encoding $natoblog_encoding;" in NGINX
+    assert 'proxy_cache_key "$scheme://$host$uri|$natoblog_encoding";' in NGINX
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "gzip, deflate, br",
+        "gzip, deflate, br, zstd",
+        "gzip",
+        "x-gzip",
+        "br;q=0, gzip",
+        "br;q=0.0,gzip;q=0",
+        "br; q=0.5",
+        "deflate",
+        "identity",
+        "",
+        "brotli, gzipped",
+    ],
+)
+def test_nginx_and_the_app_agree_on_the_encoding_class(header):
+    """nginx asks the app for the class its map gives: the copy the app would send."""
+    nginx_class = ""
+    for source, value in nginx_map("natoblog_encoding").items():
+        if source.startswith("~*") and re.search(source[2:], header, re.IGNORECASE):
+            nginx_class = value
+            break
+    expected = choose(header, {"": b"", "gzip": b"", "br": b""})
+    assert nginx_class == expected
 
 
 @pytest.mark.parametrize(
@@ -55,15 +85,6 @@ def test_nginx_and_the_app_agree_on_plain_requests(cookies, plain, rf):
     assert bool(nginx_plain) == plain
     assert is_plain(request) == plain
     assert settings.CSRF_COOKIE_NAME == "csrftoken"  # the name the maps use
-
-
-def test_nginx_sets_the_csrf_cookie_as_django_would():
-    cookie = nginx_map("natoblog_set_csrf_cookie")["00"]
-    assert cookie.startswith(f"{settings.CSRF_COOKIE_NAME}=$request_id;")
-    assert f"Max-Age={settings.CSRF_COOKIE_AGE};" in cookie
-    assert f"SameSite={settings.CSRF_COOKIE_SAMESITE}" in cookie
-    assert f"Path={settings.CSRF_COOKIE_PATH};" in cookie
-    assert ("; HttpOnly;" in cookie) == settings.CSRF_COOKIE_HTTPONLY
 
 
 def test_the_benchmark_rewrites_every_site_line_and_only_those(tmp_path):

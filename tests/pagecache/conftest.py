@@ -14,17 +14,12 @@ def token_of(response):
     return TOKEN.search(response.content.decode()).group(1)
 
 
+def timestamp_of(response):
+    return re.search(r'name="timestamp" value="([^"]*)"', response.content.decode()).group(1)
+
+
 def state(response):
     return response.get("X-Page-Cache")
-
-
-def hidden_fields(page):
-    """The form's token and timestamp, as the page gave them."""
-    html = page.content.decode()
-    return {
-        "csrfmiddlewaretoken": TOKEN.search(html).group(1),
-        "timestamp": re.search(r'name="timestamp" value="([^"]*)"', html).group(1),
-    }
 
 
 @pytest.fixture(autouse=True)
