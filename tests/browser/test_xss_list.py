@@ -29,7 +29,7 @@ DOM_CHECK = """() => {
   }
   const inComments = [...document.querySelectorAll(".comment-content *")]
     .map((el) => el.tagName)
-    .filter((tag) => !["P", "BR", "A"].includes(tag));
+    .filter((tag) => !["P", "BR", "A", "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI"].includes(tag));
   const scripts = [...document.scripts].map((s) => s.getAttribute("src") || "inline");
   return {
     xss: window.__xss === undefined ? null : String(window.__xss),
