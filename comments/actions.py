@@ -10,6 +10,9 @@
 - ``moderate_action(comments, action, ...)``: a moderator's action by name ("approve", "spam",
   ...), as the admin and the mail links offer them.
 - ``report(comment, reporter, reason)`` and ``empty(comments, ...)``.
+- ``edit(comment, body)``: its author's new text, moderated again by the same rules (a change
+  of status goes through ``change_status``); ``delete_own(comment)``: its author removes it
+  (to the trash, where moderators still see it until purged).
 
 Each sends its signal (comments/signals.py) once the transaction commits; the receivers in
 subscriptions decide what is mailed. ``Comment.save()`` only derives fields, and a status set
@@ -23,7 +26,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, DiscussionSettings, Flag
-from .moderation import moderate
+from .moderation import decide, moderate
+from .revisions import CommentRevision
 from .signals import comment_needs_moderator, comment_status_changed, send_on_commit
 
 Status = Comment.Status
@@ -168,3 +172,35 @@ def empty(comments, *, author_name, status=None, reason=None):
         # nothing is left to restore: "Restore from trash" would give an empty comment back
         Comment.objects.filter(pk__in=ids).update(status_before_removal="")
     return len(ids)
+
+
+@transaction.atomic
+def edit(comment, body):
+    """Replace a comment's text with its author's new ``body``: the earlier text is kept in its
+    history, and the moderation rules decide again (an approved comment that now holds a
+    disallowed word goes to spam, one with too many links back to pending, with the reason).
+    Subscribers are not mailed again: they were told of this comment when it was first
+    approved (subscriptions records that once per comment). Returns the comment."""
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        status=comment.status,
+    )
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at", "updated_at"])
+    decision = decide(comment, DiscussionSettings.load())
+    if decision.status != comment.status:
+        reason = gettext("After an edit: %(reason)s") % {"reason": decision.reason}
+        change_status([comment], decision.status, reason)
+        if decision.status == Status.PENDING:
+            send_on_commit(comment_needs_moderator, comment, reason=reason)
+    return comment
+
+
+def delete_own(comment):
+    """Its author deletes a comment: it leaves the page (a reply still waiting for a moderator
+    would hang on "This comment was removed.", see comments.threads) and waits in the trash,
+    text and all, until purged."""
+    change_status([comment], Status.TRASH, gettext("Deleted by its author"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from . import actions, admin_articles
 from .actions import ACTION_LABELS, moderate_action
 from .admin_views import CommentAdminViews
-from .models import Comment, DiscussionSettings, Flag
+from .models import Comment, CommentRevision, DiscussionSettings, Flag
 
 STATUS_BADGES = {
     Comment.Status.PENDING: "badge-pending",
@@ -52,8 +52,26 @@ def _moderation_action(action, description):
     return run
 
 
+class RevisionInline(admin.TabularInline):
+    """The earlier versions of a comment its author edited, oldest first (read only)."""
+
+    model = CommentRevision
+    fields = ["written_at", "status", "body", "replaced_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["replaced_at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
+    inlines = [RevisionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "excerpt_column",
@@ -87,6 +105,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         "moderation_reason",
         "created_at",
         "updated_at",
+        "edited_at",
         "ip_address",
         "user_agent",
         "notify_comments",
@@ -102,6 +121,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
                 "fields": [
                     "created_at",
                     "updated_at",
+                    "edited_at",
                     "ip_address",
                     "user_agent",
                     "notify_comments",
@@ -250,6 +270,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Comment moderation"), {"fields": ["link_limit", "moderation_keys"]}),
         (_("Disallowed comment keys"), {"fields": ["disallowed_keys", "disallowed_action"]}),
         (_("Readers' reports and clean-up"), {"fields": ["report_threshold", "purge_after_days"]}),
+        (_("Other comment settings"), {"fields": ["comment_order"]}),
     ]
 
     def has_add_permission(self, request):

@@ -99,9 +99,10 @@ class DateFormats:
         )
 
 
-def comment_list_html(nodes, *, replies_open, gravatar, page_url):
+def comment_list_html(nodes, *, replies_open, gravatar, page_url, changeable=frozenset()):
     """The inside of ``<ol class="comment-list">`` for the flat list of ``threads.Node``, on
-    the page of comments at ``page_url``."""
+    the page of comments at ``page_url``; ``changeable``: the ids of the comments whose author
+    is this reader and may still edit or delete them (comments.ownership)."""
     if len(_fragments) > FRAGMENTS_KEPT:
         _fragments.clear()
     page = {
@@ -115,6 +116,11 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
         "report_text": gettext("Report"),
         "awaiting_text": gettext("Your comment is awaiting moderation."),
         "removed_text": gettext("This comment was removed."),
+        "edit_text": gettext("Edit"),
+        "delete_text": gettext("Delete"),
+        "edit_label": gettext("Edit your comment"),
+        "delete_label": gettext("Delete your comment"),
+        "edited_text": gettext("edited"),
     }
     # what a comment's markup depends on besides its row and its depth
     context = (
@@ -126,12 +132,13 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
     dates = []  # made on the first comment that is not kept yet
 
     def comment(node):
-        key = (node.comment, node.pk, node.depth, context)
+        mine = node.pk in changeable
+        key = (node.comment, node.pk, node.depth, mine, context)
         html = _fragments.get(key)
         if html is None:
             if not dates:
                 dates.append(DateFormats())
-            html = _fragments[key] = Markup(one.render(values(node, page, dates[0])))
+            html = _fragments[key] = Markup(one.render(values(node, page, dates[0], mine)))
         return html
 
     # The nesting around comment.html's markup: each comment is followed by its replies' list,
@@ -146,8 +153,8 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
     return SafeString("".join(parts))
 
 
-def values(node, page, dates):
-    """What comment.html shows of one node."""
+def values(node, page, dates, changeable=False):
+    """What comment.html shows of one node (``changeable``: with Edit and Delete)."""
     c = node.comment
     if c is None:
         return {
@@ -169,4 +176,8 @@ def values(node, page, dates):
         "iso": iso,
         "date": date,
         "body": Markup(c.body_html),  # sanitised when the comment was saved
+        "edited": dates(c.edited_at) if c.edited_at else None,
+        "changeable": changeable,
+        "edit_url": reverse("comments:edit", kwargs={"pk": c.pk}) if changeable else "",
+        "delete_url": reverse("comments:delete", kwargs={"pk": c.pk}) if changeable else "",
     }

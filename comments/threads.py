@@ -17,6 +17,7 @@ from django.db.models import Count, Q, TextField, Window
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from . import order
 from .conf import settings
 from .models import Comment
 
@@ -32,6 +33,8 @@ DISPLAY_FIELDS = (
     "author_url",
     "email_hash",
     "body_html",
+    "edited_at",
+    "user_id",  # who may still edit it (comments.ownership), never shown
 )
 Row = namedtuple("Row", DISPLAY_FIELDS)
 CREATED_AT = DISPLAY_FIELDS.index("created_at")
@@ -77,9 +80,9 @@ def per_page():
     return max(settings.COMMENTS_PER_PAGE, 1)
 
 
-def thread_roots(article):
+def thread_roots(article, newest_first=False):
     """Top-level comments that start a thread on the page: approved ones, and removed ones
-    that still have approved replies (shown as a placeholder)."""
+    that still have approved replies (shown as a placeholder), in the order of the pages."""
     # (a subquery limited to the article's replies: as a correlated EXISTS PostgreSQL hashed
     # every reply of every article)
     with_visible_replies = Comment.objects.approved().filter(article=article).exclude(parent=None)
@@ -88,19 +91,22 @@ def thread_roots(article):
         .filter(
             Q(status=Comment.Status.APPROVED) | Q(pk__in=with_visible_replies.values("thread_id"))
         )
-        .order_by("created_at", "pk")
+        .order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
     )
 
 
-def comment_page(article, number=None, own_ids=()):
-    """The requested page of threads (the first by default), oldest first."""
+def comment_page(article, number=None, own_ids=(), newest_first=None):
+    """The requested page of threads (the first by default), in DiscussionSettings' order
+    (oldest or newest first; replies stay oldest first)."""
     number = 1 if number is None else number
+    if newest_first is None:
+        newest_first = order.newest_first()
     if number < 1:
         raise Http404("No such page of comments.")
     start = (number - 1) * per_page()
     # the ids of this page's threads, with the number of threads in all
     roots = list(
-        thread_roots(article)
+        thread_roots(article, newest_first)
         .annotate(threads=Window(Count("pk")))
         .values_list("pk", "threads")[start : start + per_page()]
     )
@@ -115,9 +121,10 @@ def comment_page(article, number=None, own_ids=()):
     # else every thread is on this page: no need to send their ids to the database
     if own_ids:
         # The visitor's own comments awaiting moderation, shown only to them. Top-level ones
-        # appear on the last page; replies in the threads of this page (filtered below).
+        # appear on the page of the newest threads; replies in the threads of this page
+        # (filtered below).
         mine = Q(pk__in=own_ids, status=Comment.Status.PENDING)
-        if number != num_pages:
+        if number != (1 if newest_first else num_pages):
             mine &= ~Q(parent=None)
         visible |= mine
     roots = set(page_roots)
@@ -150,7 +157,7 @@ def comment_page(article, number=None, own_ids=()):
         number=number,
         count=count,
         num_pages=num_pages,
-        nodes=build_tree(comments, removed),
+        nodes=build_tree(comments, removed, newest_first),
     )
 
 
@@ -177,8 +184,9 @@ def display_rows(comments):
     return result
 
 
-def build_tree(comments, removed=()):
-    """Order comments as threads (oldest first at every level) and flatten them for display.
+def build_tree(comments, removed=(), newest_first=False):
+    """Order comments as threads (oldest first at every level, or the threads newest first)
+    and flatten them for display.
 
     ``removed`` holds (pk, parent_id, created_at) of comments that are not shown; those that
     are ancestors of a shown comment become placeholders, so no reply is ever orphaned.
@@ -200,7 +208,7 @@ def build_tree(comments, removed=()):
         (parent.children if parent else roots).append(node)
 
     flat = []
-    stack = [(node, 0) for node in reversed(roots)]
+    stack = [(node, 0) for node in (roots if newest_first else reversed(roots))]
     while stack:
         node, depth = stack.pop()
         node.depth = depth
@@ -213,13 +221,17 @@ def build_tree(comments, removed=()):
     return flat
 
 
-def page_of(comment):
+def page_of(comment, newest_first=None):
     """The page number of the thread that holds a comment (a new top-level comment still
-    awaiting moderation belongs on the last page)."""
+    awaiting moderation belongs on the page of the newest threads)."""
+    if newest_first is None:
+        newest_first = order.newest_first()
     root = comment.thread if comment.thread_id else comment
     roots = thread_roots(comment.article_id)
-    before = roots.filter(
-        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-    ).count()
+    if newest_first:
+        earlier = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
+    else:
+        earlier = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    before = roots.filter(earlier).count()
     last = max(math.ceil(roots.count() / per_page()), 1)
     return min(before // per_page() + 1, last)
