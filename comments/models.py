@@ -364,6 +364,8 @@ class DiscussionSettings(models.Model):
         super().save(*args, **kwargs)
         from .order import forget_comment_order
 
+        # now, and again once committed (a page read in between may have kept the old one)
+        forget_comment_order()
         transaction.on_commit(forget_comment_order, robust=True)
         if order_changed:  # the order is the markup of every article page
             article_changed(*Article.objects.values_list("pk", flat=True))
