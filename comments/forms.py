@@ -50,6 +50,12 @@ class FormTimestampInput(forms.HiddenInput):
         return TIMESTAMP_PLACEHOLDER if self.shared else form_token()
 
 
+class PreviewButton(Submit):
+    """Beside Post Comment, in a quieter style."""
+
+    field_classes = "btn btn-outline-secondary ms-2"
+
+
 class WebsiteField(forms.URLField):
     """A web address: http or https only. (Django's own validator, which also takes ftp, is
     replaced rather than added to, or a bad address got the same message twice.)"""
@@ -156,7 +162,7 @@ class CommentForm(forms.ModelForm):
                 Submit("submit", _("Post Comment")),
                 # shows the comment above the form (comments.views.post_comment), or in place
                 # with JavaScript (static/js/comments.js): stores nothing
-                Submit("preview", _("Preview"), css_class="btn-outline-secondary ms-2"),
+                PreviewButton("preview", _("Preview")),
                 css_class="form-submit",
             )
         )

@@ -2,7 +2,7 @@
 editing window: comments.ownership), and Preview (of a new comment, or of an edit)."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,17 @@ def own_comment(request, pk):
 
 def back_url(comment):
     return f"{page_url(comment.article, page_of(comment))}#{comment.anchor}"
+
+
+def back_to(request, location):
+    """A redirect; for the form opened in place (comment-edit.js, which fetches with
+    ``X-Requested-With: fetch``) a 204 naming the address, so that the browser itself goes
+    there and sees the message (a redirect fetch followed would use it up)."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        response = HttpResponse(status=204)
+        response["X-Location"] = location
+        return response
+    return redirect(location)
 
 
 def cannot_change(request, comment, reason):
@@ -98,7 +109,7 @@ def edit_comment(request, pk):
                         messages.success(request, _("Your comment was updated."))
                     else:
                         messages.warning(request, _("Your comment was updated, and is held."))
-                    return redirect(back_url(comment))
+                    return back_to(request, back_url(comment))
             if refusal is not None:
                 form.add_error(None, refusal.message)
                 status, retry_after = refusal.status, refusal.retry_after
