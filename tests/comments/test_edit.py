@@ -237,3 +237,34 @@ def test_edits_count_against_the_rate_limits(essay, author, settings):
     assert "Third.</textarea>" in response.content.decode()
     comment.refresh_from_db()
     assert comment.body == "Second."
+
+
+def test_the_form_opened_in_place_is_told_where_to_go(essay, author):
+    """comment-edit.js posts with X-Requested-With: fetch and gets a 204 naming the comment's
+    address, so the browser goes there itself (and sees the message)."""
+    client, comment = author
+    response = client.post(
+        edit_url(comment), {"body": "Fixed in place."}, headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status_code == 204
+    assert response["X-Location"] == f"{essay.get_absolute_url()}#comment-{comment.pk}"
+    assert "Your comment was updated." in page(client, essay)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_authors_page_costs_the_same_queries_whatever_the_number_of_comments(
+    essay, rules, count, settings, django_assert_num_queries
+):
+    from tests.comments.test_queries import add_threads
+
+    settings.COMMENTS_PER_PAGE = 1000
+    add_threads(essay, count)
+    user = UserFactory()
+    CommentFactory(article=essay, user=user, body="Mine.")
+    client = Client()
+    client.force_login(user)
+    url = essay.get_absolute_url() + "?uncached"
+    client.get(url)
+    with django_assert_num_queries(5):  # session, user, the account's avatar, then as for anybody
+        shown = client.get(url).content.decode()
+    assert shown.count("comment-edit-link") == 1
