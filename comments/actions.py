@@ -167,6 +167,7 @@ def empty(comments, *, author_name, status=None, reason=None):
         body_html="",
         updated_at=timezone.now(),
     )
+    CommentRevision.objects.filter(comment_id__in=ids).delete()  # its earlier texts go too
     if status is not None:
         change_status(Comment.objects.filter(pk__in=ids), status, reason)
         # nothing is left to restore: "Restore from trash" would give an empty comment back

@@ -3,16 +3,19 @@ from django.contrib.admin.utils import quote
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, admin_articles
 from .actions import ACTION_LABELS, moderate_action
 from .admin_views import CommentAdminViews
-from .models import Comment, CommentRevision, DiscussionSettings, Flag
+from .models import Comment, DiscussionSettings, Flag
 
 STATUS_BADGES = {
     Comment.Status.PENDING: "badge-pending",
@@ -52,26 +55,8 @@ def _moderation_action(action, description):
     return run
 
 
-class RevisionInline(admin.TabularInline):
-    """The earlier versions of a comment its author edited, oldest first (read only)."""
-
-    model = CommentRevision
-    fields = ["written_at", "status", "body", "replaced_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["replaced_at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Comment)
 class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
-    inlines = [RevisionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "excerpt_column",
@@ -102,6 +87,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
     ]
     raw_id_fields = ["parent", "user"]
     readonly_fields = [
+        "earlier_versions",
         "moderation_reason",
         "created_at",
         "updated_at",
@@ -113,6 +99,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["article", "parent", "body", "status", "moderation_reason"]}),
+        (_("Edit history"), {"fields": ["edited_at", "earlier_versions"]}),
         (_("Author"), {"fields": ["author_name", "author_email", "author_url", "user"]}),
         (
             _("Details"),
@@ -121,7 +108,6 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
                 "fields": [
                     "created_at",
                     "updated_at",
-                    "edited_at",
                     "ip_address",
                     "user_agent",
                     "notify_comments",
@@ -136,6 +122,28 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flag_count=Count("flags"))
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, comment):
+        """What its author wrote before each edit, oldest first (comments.actions.edit)."""
+        revisions = list(comment.revisions.all()) if comment.pk else []
+        if not revisions:
+            return gettext("None: the comment was never edited.")
+        return format_html(
+            '<ol class="comment-revisions">{}</ol>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> ({})<br>{}</li>",
+                (
+                    (
+                        date_format(localtime(r.written_at), "DATETIME_FORMAT"),
+                        r.get_status_display(),
+                        linebreaksbr(r.body),
+                    )
+                    for r in revisions
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         """A comment added here has the status the moderator chose; a status changed here

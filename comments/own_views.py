@@ -34,7 +34,8 @@ def own_comment(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
-    if comment.status not in ownership.CHANGEABLE and not ownership.is_author(
+    # only its author learns that a comment not shown to readers exists
+    if comment.status != Comment.Status.APPROVED and not ownership.is_author(
         request, comment.user_id, comment.pk
     ):
         raise Http404("No such comment.")

@@ -268,3 +268,25 @@ def test_the_authors_page_costs_the_same_queries_whatever_the_number_of_comments
     with django_assert_num_queries(5):  # session, user, the account's avatar, then as for anybody
         shown = client.get(url).content.decode()
     assert shown.count("comment-edit-link") == 1
+
+
+def test_earlier_versions_are_in_the_export_and_go_when_the_comment_is_emptied(essay, author):
+    from comments import actions
+    from comments.privacy import export_comments
+
+    client, comment = author
+    edit(client, comment, "Second version.")
+    exported = export_comments("ann@example.com")
+    assert exported[0]["comment"] == "Second version."
+    assert [v["comment"] for v in exported[0]["earlier_versions"]] == ["Teh first version."]
+    actions.empty([comment], author_name="Anonymous")
+    assert not CommentRevision.objects.exists()
+
+
+def test_a_comment_readers_do_not_see_is_404_to_anybody_but_its_author(essay, author):
+    client, comment = author
+    edit(client, comment, "https://a.example https://b.example")  # held: too many links
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert Client().get(edit_url(comment)).status_code == 404
+    assert client.get(edit_url(comment)).status_code == 200
