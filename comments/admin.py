@@ -128,7 +128,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         """What its author wrote before each edit, oldest first (comments.actions.edit)."""
         revisions = list(comment.revisions.all()) if comment.pk else []
         if not revisions:
-            return gettext("None: the comment was never edited.")
+            return self.get_empty_value_display()  # never edited
         return format_html(
             '<ol class="comment-revisions">{}</ol>',
             format_html_join(

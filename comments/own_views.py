@@ -47,7 +47,7 @@ def back_url(comment):
 
 
 def back_to(request, location):
-    """A redirect; for the form opened in place (comment-edit.js, which fetches with
+    """A redirect; for the form opened in place (static/js/comments.js, which fetches with
     ``X-Requested-With: fetch``) a 204 naming the address, so that the browser itself goes
     there and sees the message (a redirect fetch followed would use it up)."""
     if request.headers.get("X-Requested-With") == "fetch":

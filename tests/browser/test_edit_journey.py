@@ -162,10 +162,11 @@ def test_another_visitor_sees_no_edit_link_and_a_page_that_says_why(page, new_pa
 
 
 def test_the_pages_without_javascript_have_no_wcag_violations(page, axe):
-    """axe needs JavaScript: the same pages and states, in a browser that runs everything but
-    comment-edit.js (so Edit, Preview and Delete work as they do without JavaScript)."""
+    """axe needs JavaScript (it cannot run where JavaScript is off): the same pages and states,
+    in a browser that gets an empty comments.js, so Edit, Preview and Delete work as they do
+    without JavaScript."""
     page.route(
-        "**/js/comment-edit.js",
+        "**/js/comments.js",
         lambda route: route.fulfill(body="", content_type="text/javascript"),
     )
     mine, comment_id = post_first(page)

@@ -240,7 +240,7 @@ def test_edits_count_against_the_rate_limits(essay, author, settings):
 
 
 def test_the_form_opened_in_place_is_told_where_to_go(essay, author):
-    """comment-edit.js posts with X-Requested-With: fetch and gets a 204 naming the comment's
+    """comments.js posts with X-Requested-With: fetch and gets a 204 naming the comment's
     address, so the browser goes there itself (and sees the message)."""
     client, comment = author
     response = client.post(
