@@ -13,6 +13,9 @@
 - ``import_comments(comments, reason)``: comments brought from another site (moving/), their
   status taken from the file: bulk-created, no moderation, no signal (importing is not
   posting: nobody is mailed); the caller refreshes the pages once, at the end.
+- ``edit(comment, body)``: its author's new text, moderated again by the same rules (a change
+  of status goes through ``change_status``); ``delete_own(comment)``: its author removes it
+  (to the trash, where moderators still see it until purged).
 
 Each sends its signal (comments/signals.py) once the transaction commits; the receivers in
 subscriptions decide what is mailed. ``Comment.save()`` only derives fields, and a status set
@@ -29,8 +32,9 @@ from natoblog.addresses import email_hash
 
 from .conf import settings as conf
 from .models import Comment, DiscussionSettings, Flag
-from .moderation import moderate
+from .moderation import decide, moderate
 from .rendering import render_body
+from .revisions import CommentRevision
 from .signals import comment_needs_moderator, comment_status_changed, send_on_commit
 
 Status = Comment.Status
@@ -176,6 +180,7 @@ def empty(comments, *, author_name, status=None, reason=None):
         body_html="",
         updated_at=timezone.now(),
     )
+    CommentRevision.objects.filter(comment_id__in=ids).delete()  # its earlier texts go too
     if status is not None:
         change_status(Comment.objects.filter(pk__in=ids), status, reason)
         # nothing is left to restore: "Restore from trash" would give an empty comment back
@@ -233,3 +238,35 @@ def import_comments(comments, reason, *, batch_size=1000):
             comment.moderation_reason = reason
         Comment.objects.bulk_create(batch, batch_size=batch_size, invalidate=False)
     return comments
+
+
+@transaction.atomic
+def edit(comment, body):
+    """Replace a comment's text with its author's new ``body``: the earlier text is kept in its
+    history, and the moderation rules decide again (an approved comment that now holds a
+    disallowed word goes to spam, one with too many links back to pending, with the reason).
+    Subscribers are not mailed again: they were told of this comment when it was first
+    approved (subscriptions records that once per comment). Returns the comment."""
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        status=comment.status,
+    )
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at", "updated_at"])
+    decision = decide(comment, DiscussionSettings.load())
+    if decision.status != comment.status:
+        reason = gettext("After an edit: %(reason)s") % {"reason": decision.reason}
+        change_status([comment], decision.status, reason)
+        if decision.status == Status.PENDING:
+            send_on_commit(comment_needs_moderator, comment, reason=reason)
+    return comment
+
+
+def delete_own(comment):
+    """Its author deletes a comment: it leaves the page (a reply still waiting for a moderator
+    would hang on "This comment was removed.", see comments.threads) and waits in the trash,
+    text and all, until purged."""
+    change_status([comment], Status.TRASH, gettext("Deleted by its author"))

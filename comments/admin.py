@@ -3,9 +3,12 @@ from django.contrib.admin.utils import quote
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -85,9 +88,11 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
     ]
     raw_id_fields = ["parent", "user"]
     readonly_fields = [
+        "earlier_versions",
         "moderation_reason",
         "created_at",
         "updated_at",
+        "edited_at",
         "ip_address",
         "user_agent",
         "notify_comments",
@@ -95,6 +100,7 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["article", "parent", "body", "status", "moderation_reason"]}),
+        (_("Edit history"), {"fields": ["edited_at", "earlier_versions"]}),
         (_("Author"), {"fields": ["author_name", "author_email", "author_url", "user"]}),
         (
             _("Details"),
@@ -118,6 +124,28 @@ class CommentAdmin(QueueButtons, CommentAdminViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flag_count=Count("flags"))
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, comment):
+        """What its author wrote before each edit, oldest first (comments.actions.edit)."""
+        revisions = list(comment.revisions.all()) if comment.pk else []
+        if not revisions:
+            return self.get_empty_value_display()  # never edited
+        return format_html(
+            '<ol class="comment-revisions">{}</ol>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> ({})<br>{}</li>",
+                (
+                    (
+                        date_format(localtime(r.written_at), "DATETIME_FORMAT"),
+                        r.get_status_display(),
+                        linebreaksbr(r.body),
+                    )
+                    for r in revisions
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         """A comment added here has the status the moderator chose; a status changed here
@@ -257,6 +285,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Comment moderation"), {"fields": ["link_limit", "moderation_keys"]}),
         (_("Disallowed comment keys"), {"fields": ["disallowed_keys", "disallowed_action"]}),
         (_("Readers' reports and clean-up"), {"fields": ["report_threshold", "purge_after_days"]}),
+        (_("Other comment settings"), {"fields": ["comment_order"]}),
     ]
 
     def has_add_permission(self, request):

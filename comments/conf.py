@@ -33,6 +33,11 @@ DEFAULTS = {
     "COMMENTS_RATE_LIMIT_PER_IP": 10,
     "COMMENTS_RATE_LIMIT_PER_EMAIL": 5,
     "COMMENTS_RATE_LIMIT_CACHE": "default",
+    # A comment's author sees Edit and Delete under it for this many minutes after posting
+    # (0: never), as long as nobody has an approved reply to it (comments/ownership.py).
+    "COMMENTS_EDIT_WINDOW_MINUTES": 15,
+    # Previews of a comment (the Preview button) per client address per rate-limit window.
+    "COMMENTS_PREVIEW_RATE_LIMIT_PER_IP": 60,
     # `manage.py purge_comments` removes the IP address and browser of comments older than
     # this many days (0: keep them).
     "COMMENTS_ANONYMISE_IP_AFTER_DAYS": 60,

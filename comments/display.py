@@ -99,9 +99,10 @@ class DateFormats:
         )
 
 
-def comment_list_html(nodes, *, replies_open, gravatar, page_url):
+def comment_list_html(nodes, *, replies_open, gravatar, page_url, changeable=frozenset()):
     """The inside of ``<ol class="comment-list">`` for the flat list of ``threads.Node``, on
-    the page of comments at ``page_url``."""
+    the page of comments at ``page_url``; ``changeable``: the ids of the comments whose author
+    is this reader and may still edit or delete them (comments.ownership)."""
     if len(_fragments) > FRAGMENTS_KEPT:
         _fragments.clear()
     page = {
@@ -119,6 +120,11 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
             "pingback": gettext("Pingback:"),
             "trackback": gettext("Trackback:"),
         },
+        "edit_text": gettext("Edit"),
+        "delete_text": gettext("Delete"),
+        "edit_label": gettext("Edit your comment"),
+        "delete_label": gettext("Delete your comment"),
+        "edited_text": gettext("edited"),
     }
     # what a comment's markup depends on besides its row and its depth
     context = (
@@ -134,7 +140,8 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
     anchors = {f"comment-{node.pk}" for node in nodes}
 
     def comment(node):
-        key = (node.comment, node.pk, node.depth, context)
+        mine = node.pk in changeable
+        key = (node.comment, node.pk, node.depth, mine, context)
         old = node.comment.legacy_anchor if node.comment is not None else ""
         if old:
             key = (*key, old in anchors)
@@ -143,7 +150,7 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
             if not dates:
                 dates.append(DateFormats())
             html = _fragments[key] = Markup(
-                one.render(values(node, page, dates[0], old not in anchors))
+                one.render(values(node, page, dates[0], old not in anchors, mine))
             )
         return html
 
@@ -159,9 +166,9 @@ def comment_list_html(nodes, *, replies_open, gravatar, page_url):
     return SafeString("".join(parts))
 
 
-def values(node, page, dates, legacy_anchor=True):
+def values(node, page, dates, legacy_anchor=True, changeable=False):
     """What comment.html shows of one node (``legacy_anchor``: whether its old anchor is
-    free on this page)."""
+    free on this page; ``changeable``: with Edit and Delete)."""
     c = node.comment
     if c is None:
         return {
@@ -185,4 +192,8 @@ def values(node, page, dates, legacy_anchor=True):
         "body": Markup(c.body_html),  # sanitised when the comment was saved
         "legacy_anchor": c.legacy_anchor if legacy_anchor else "",
         "notice": page["notice_texts"].get(c.kind, ""),
+        "edited": dates(c.edited_at) if c.edited_at else None,
+        "changeable": changeable,
+        "edit_url": reverse("comments:edit", kwargs={"pk": c.pk}) if changeable else "",
+        "delete_url": reverse("comments:delete", kwargs={"pk": c.pk}) if changeable else "",
     }

@@ -9,8 +9,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
-from .spam import form_token
+from .spam import form_token, token_age
 
+FORMATTING_HELP = _(
+    "Formatting: *emphasis*, **strong**, `code`, > quote, - list, [link](https://…); "
+    "an empty line starts a new paragraph."
+)
 REMEMBER_LABEL = _("Save my name, email, and website in this browser for the next time I comment.")
 # Where the timestamp goes in the blank form's markup kept per process: a fresh timestamp
 # for a page rendered for one visitor, nothing in the page every anonymous reader shares
@@ -40,9 +44,18 @@ class FormTimestampInput(forms.HiddenInput):
     CommentForm.render_fields)."""
 
     shared = False
+    keep = None  # a preview shows the form again with the time it was first rendered
 
     def format_value(self, value):
+        if self.keep and token_age(self.keep) is not None:
+            return self.keep
         return TIMESTAMP_PLACEHOLDER if self.shared else form_token()
+
+
+class PreviewButton(Submit):
+    """Beside Post Comment, in a quieter style."""
+
+    field_classes = "btn btn-outline-secondary ms-2"
 
 
 class WebsiteField(forms.URLField):
@@ -59,6 +72,7 @@ class CommentForm(forms.ModelForm):
         label=_("Comment"),
         max_length=65525,
         widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=FORMATTING_HELP,
         error_messages={"required": _("Please type your comment.")},
     )
     author_email = forms.EmailField(
@@ -150,7 +164,15 @@ class CommentForm(forms.ModelForm):
         fields += [Field("notify_comments"), Field("notify_posts")]
         if self.user is None:
             fields.append(Field("remember"))
-        fields.append(Div(Submit("submit", _("Post Comment")), css_class="form-submit"))
+        fields.append(
+            Div(
+                Submit("submit", _("Post Comment")),
+                # shows the comment above the form (comments.views.post_comment), or in place
+                # with JavaScript (static/js/comments.js): stores nothing
+                PreviewButton("preview", _("Preview")),
+                css_class="form-submit",
+            )
+        )
         helper.layout = Layout(*fields)
         return helper
 
@@ -221,6 +243,31 @@ class CommentForm(forms.ModelForm):
         if commit:
             comment.save()
         return comment
+
+
+class CommentEditForm(forms.Form):
+    """Its author's new text for a comment (the Edit page, and the form that opens in place)."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=65525,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=FORMATTING_HELP,
+        error_messages={"required": _("Please type your comment.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("body")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("Please type your comment."))
+        return body.strip()
 
 
 class ReportForm(forms.Form):

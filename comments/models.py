@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -170,6 +170,13 @@ class Comment(models.Model):
         _("created at"), default=timezone.now, editable=False, db_index=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    edited_at = models.DateTimeField(
+        _("edited at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its author last changed the text (earlier versions: its history)."),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
 
@@ -309,6 +316,10 @@ class Flag(models.Model):
 class DiscussionSettings(models.Model):
     """The moderation rules, editable by moderators in the admin (one row)."""
 
+    class CommentOrder(models.TextChoices):
+        OLDEST = "oldest", _("older comments at the top of each page")
+        NEWEST = "newest", _("newer comments at the top of each page")
+
     class DisallowedAction(models.TextChoices):
         SPAM = "spam", _("Mark as spam")
         TRASH = "trash", _("Move to trash")
@@ -360,6 +371,13 @@ class DiscussionSettings(models.Model):
         default=30,
         help_text=_("Used by `manage.py purge_comments`."),
     )
+    comment_order = models.CharField(
+        _("comments should be displayed with the"),
+        max_length=10,
+        choices=CommentOrder.choices,
+        default=CommentOrder.OLDEST,
+        help_text=_("Replies stay oldest first under the comment they answer."),
+    )
 
     class Meta:
         verbose_name = _("discussion settings")
@@ -370,7 +388,16 @@ class DiscussionSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1  # there is only one
+        before = DiscussionSettings.objects.filter(pk=1).values_list("comment_order", flat=True)
+        order_changed = list(before) != [self.comment_order]
         super().save(*args, **kwargs)
+        from .order import forget_comment_order
+
+        # now, and again once committed (a page read in between may have kept the old one)
+        forget_comment_order()
+        transaction.on_commit(forget_comment_order, robust=True)
+        if order_changed:  # the order is the markup of every article page
+            article_changed(*Article.objects.values_list("pk", flat=True))
 
     @classmethod
     def load(cls):
@@ -390,3 +417,6 @@ def comments_close_at(article):
     """When comments on a published article close by themselves (None: they do not)."""
     days = conf.COMMENTS_CLOSE_AFTER_DAYS
     return article.published_at + timedelta(days=days) if days else None
+
+
+from .revisions import CommentRevision  # noqa: E402, F401 (a model of this app)

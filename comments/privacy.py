@@ -33,10 +33,18 @@ def export_comments(email):
             "ip_address": c.ip_address,
             "user_agent": c.user_agent,
             "comment": c.body,
+            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+            "earlier_versions": [
+                {"written_at": r.written_at.isoformat(), "comment": r.body}
+                for r in c.revisions.all()
+            ],
             "notify_comments": c.notify_comments,
             "notify_posts": c.notify_posts,
         }
-        for c in comments_of(email).select_related("article").order_by("created_at", "pk")
+        for c in comments_of(email)
+        .select_related("article")
+        .prefetch_related("revisions")
+        .order_by("created_at", "pk")
     ]
 
 

@@ -12,6 +12,7 @@ from .conf import settings
 from .display import comment_list_html
 from .forms import CommentForm
 from .models import Comment, comments_close_at, comments_open
+from .ownership import changeable_ids
 from .threads import comment_page, own_comment_ids
 
 REMEMBER_COOKIES = {
@@ -101,6 +102,7 @@ def section_context(request, article, cpage=1, form=None, shared=False):
                 replies_open=is_open,
                 gravatar=settings.COMMENTS_GRAVATAR,
                 page_url=url,
+                changeable=changeable_ids(request, page.nodes, shared=shared),
             ),
         ),
         "comment_form": form,

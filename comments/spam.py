@@ -67,6 +67,14 @@ RATE_LIMIT_MESSAGE = _(
     "You are posting comments faster than we allow, so this one was not posted. Your text is "
     "kept below: please wait {wait} and press “Post Comment” again."
 )
+PREVIEW_RATE_LIMIT_MESSAGE = _(
+    "You are asking for previews faster than we allow. Your text is kept below: please wait "
+    "{wait} and try again."
+)
+EDIT_RATE_LIMIT_MESSAGE = _(
+    "You are changing comments faster than we allow, so this change was not saved. Your text is "
+    "kept below: please wait {wait} and press “Save” again."
+)
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 
 
@@ -190,6 +198,42 @@ def check_rate_limits(ip, email):
             message = RATE_LIMIT_MESSAGE.format(wait=describe_wait(wait))
             return Refusal(f"rate limit: {kind}", message, 429, retry_after=wait)
     return None
+
+
+def check_preview_rate(ip):
+    """Previews are counted apart from posts (a visitor previews more often than they post),
+    with the same window and the same degradation when the cache is down."""
+    window = settings.COMMENTS_RATE_LIMIT_WINDOW
+    limit = settings.COMMENTS_PREVIEW_RATE_LIMIT_PER_IP
+    identity = ip_key(ip)
+    if not identity or not limit or window <= 0:
+        return None
+    try:
+        wait = hit("preview-ip", identity, limit, window)
+    except Exception:
+        logger.warning("Preview rate limit skipped: the cache is unavailable", exc_info=True)
+        return None
+    if wait is None:
+        return None
+    message = PREVIEW_RATE_LIMIT_MESSAGE.format(wait=describe_wait(wait))
+    return Refusal("rate limit: preview", message, 429, retry_after=wait)
+
+
+def check_edit(request, comment):
+    """A Refusal for an edit by a comment's author (the rate limits of posts), or None."""
+    user = request.user
+    if user.is_authenticated and user.is_staff:
+        return None
+    refusal = check_rate_limits(client_ip(request), comment.author_email)
+    if refusal is not None:
+        refusal = Refusal(
+            refusal.reason,
+            EDIT_RATE_LIMIT_MESSAGE.format(wait=describe_wait(refusal.retry_after)),
+            429,
+            refusal.retry_after,
+        )
+        logger.info("Edit refused (%s) on comment %s", refusal.reason, comment.pk)
+    return refusal
 
 
 # Duplicates ----------------------------------------------------------------------------------

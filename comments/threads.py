@@ -17,6 +17,7 @@ from django.db.models import Count, Q, TextField, Window
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from . import order
 from .conf import settings
 from .models import Comment
 
@@ -34,9 +35,12 @@ DISPLAY_FIELDS = (
     "body_html",
     "kind",
     "legacy_anchor",
+    "edited_at",
+    "user_id",  # who may still edit it (comments.ownership), never shown
 )
 Row = namedtuple("Row", DISPLAY_FIELDS)
 CREATED_AT = DISPLAY_FIELDS.index("created_at")
+EDITED_AT = DISPLAY_FIELDS.index("edited_at")
 
 
 @dataclass
@@ -79,9 +83,9 @@ def per_page():
     return max(settings.COMMENTS_PER_PAGE, 1)
 
 
-def thread_roots(article):
+def thread_roots(article, newest_first=False):
     """Top-level comments that start a thread on the page: approved ones, and removed ones
-    that still have approved replies (shown as a placeholder)."""
+    that still have approved replies (shown as a placeholder), in the order of the pages."""
     # (a subquery limited to the article's replies: as a correlated EXISTS PostgreSQL hashed
     # every reply of every article)
     with_visible_replies = Comment.objects.approved().filter(article=article).exclude(parent=None)
@@ -90,19 +94,22 @@ def thread_roots(article):
         .filter(
             Q(status=Comment.Status.APPROVED) | Q(pk__in=with_visible_replies.values("thread_id"))
         )
-        .order_by("created_at", "pk")
+        .order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
     )
 
 
-def comment_page(article, number=None, own_ids=()):
-    """The requested page of threads (the first by default), oldest first."""
+def comment_page(article, number=None, own_ids=(), newest_first=None):
+    """The requested page of threads (the first by default), in DiscussionSettings' order
+    (oldest or newest first; replies stay oldest first)."""
     number = 1 if number is None else number
+    if newest_first is None:
+        newest_first = order.newest_first()
     if number < 1:
         raise Http404("No such page of comments.")
     start = (number - 1) * per_page()
     # the ids of this page's threads, with the number of threads in all
     roots = list(
-        thread_roots(article)
+        thread_roots(article, newest_first)
         .annotate(threads=Window(Count("pk")))
         .values_list("pk", "threads")[start : start + per_page()]
     )
@@ -117,9 +124,10 @@ def comment_page(article, number=None, own_ids=()):
     # else every thread is on this page: no need to send their ids to the database
     if own_ids:
         # The visitor's own comments awaiting moderation, shown only to them. Top-level ones
-        # appear on the last page; replies in the threads of this page (filtered below).
+        # appear on the page of the newest threads; replies in the threads of this page
+        # (filtered below).
         mine = Q(pk__in=own_ids, status=Comment.Status.PENDING)
-        if number != num_pages:
+        if number != (1 if newest_first else num_pages):
             mine &= ~Q(parent=None)
         visible |= mine
     roots = set(page_roots)
@@ -156,14 +164,14 @@ def comment_page(article, number=None, own_ids=()):
         number=number,
         count=count,
         num_pages=num_pages,
-        nodes=build_tree(comments, removed),
+        nodes=build_tree(comments, removed, newest_first),
     )
 
 
 def display_rows(comments):
     """The DISPLAY_FIELDS of ``comments``, a ``Row`` each.
 
-    On PostgreSQL and SQLite the time is read as text and parsed here: Django reads each
+    On PostgreSQL and SQLite the times are read as text and parsed here: Django reads each
     timestamptz from psycopg through a loader of its own, in Python, which cost as much as all
     the rest of a thousand rows (the "render ms" column of make bench shows it). The
     text is ISO 8601 in the connection's time zone (PostgreSQL, which Django sets to UTC) or
@@ -171,20 +179,29 @@ def display_rows(comments):
     if connection.vendor not in ("postgresql", "sqlite"):
         return [Row._make(row) for row in comments.values_list(*DISPLAY_FIELDS)]
     fields = [*DISPLAY_FIELDS]
-    fields[CREATED_AT] = "created_at_text"
-    rows = comments.annotate(created_at_text=Cast("created_at", TextField())).values_list(*fields)
-    parse, utc, cut = datetime.fromisoformat, UTC, CREATED_AT
+    fields[CREATED_AT], fields[EDITED_AT] = "created_at_text", "edited_at_text"
+    rows = comments.annotate(
+        created_at_text=Cast("created_at", TextField()),
+        edited_at_text=Cast("edited_at", TextField()),  # mostly NULL: no converter per row
+    ).values_list(*fields)
+    parse, utc, cut, edit = datetime.fromisoformat, UTC, CREATED_AT, EDITED_AT
     result = []
     for row in rows:
         created = parse(row[cut])
         if created.tzinfo is None:
             created = created.replace(tzinfo=utc)
-        result.append(Row(*row[:cut], created, *row[cut + 1 :]))
+        edited = row[edit]
+        if edited is not None:
+            edited = parse(edited)
+            if edited.tzinfo is None:
+                edited = edited.replace(tzinfo=utc)
+        result.append(Row(*row[:cut], created, *row[cut + 1 : edit], edited, *row[edit + 1 :]))
     return result
 
 
-def build_tree(comments, removed=()):
-    """Order comments as threads (oldest first at every level) and flatten them for display.
+def build_tree(comments, removed=(), newest_first=False):
+    """Order comments as threads (oldest first at every level, or the threads newest first)
+    and flatten them for display.
 
     ``removed`` holds (pk, parent_id, created_at) of comments that are not shown; those that
     are ancestors of a shown comment become placeholders, so no reply is ever orphaned.
@@ -206,7 +223,7 @@ def build_tree(comments, removed=()):
         (parent.children if parent else roots).append(node)
 
     flat = []
-    stack = [(node, 0) for node in reversed(roots)]
+    stack = [(node, 0) for node in (roots if newest_first else reversed(roots))]
     while stack:
         node, depth = stack.pop()
         node.depth = depth
@@ -219,13 +236,17 @@ def build_tree(comments, removed=()):
     return flat
 
 
-def page_of(comment):
+def page_of(comment, newest_first=None):
     """The page number of the thread that holds a comment (a new top-level comment still
-    awaiting moderation belongs on the last page)."""
+    awaiting moderation belongs on the page of the newest threads)."""
+    if newest_first is None:
+        newest_first = order.newest_first()
     root = comment.thread if comment.thread_id else comment
     roots = thread_roots(comment.article_id)
-    before = roots.filter(
-        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-    ).count()
+    if newest_first:
+        earlier = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
+    else:
+        earlier = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    before = roots.filter(earlier).count()
     last = max(math.ceil(roots.count() / per_page()), 1)
     return min(before // per_page() + 1, last)

@@ -25,6 +25,7 @@ from .forms import CommentForm, ReportForm
 from .links import read_moderation_token
 from .models import Comment, comments_open
 from .moderation import is_verified_address
+from .own_views import preview_page
 from .section import REMEMBER_COOKIES, comment_pk, page_url
 from .spam import check_post, form_token
 from .threads import page_of, remember_own_comment
@@ -90,6 +91,8 @@ def post_comment(request, slug):
         return show_form_again(request, article, form, status=403)
     if not form.is_valid():
         return show_form_again(request, article, form)
+    if "preview" in request.POST:
+        return preview_page(request, article, form)
 
     refusal = check_post(request, form)
     if refusal is not None:

@@ -6,11 +6,23 @@ from django.views.generic import TemplateView
 
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, AuthorSitemap
+from comments.feeds import ArticleCommentsAtomFeed, ArticleCommentsFeed
 
 sitemaps = {"articles": ArticleSitemap, "authors": AuthorSitemap}
 
 urlpatterns = [
     path("", include("articles.urls")),
+    # an article's comment feeds, at the article's address (articles knows nothing of comments)
+    path(
+        "articles/<slug:slug>/comments/feed/",
+        ArticleCommentsFeed(),
+        name="article-comments-feed",
+    ),
+    path(
+        "articles/<slug:slug>/comments/feed/atom/",
+        ArticleCommentsAtomFeed(),
+        name="article-comments-feed-atom",
+    ),
     # before comments/: the addresses of links in mails already sent stay as they were
     path("comments/subscriptions/", include("subscriptions.urls")),
     path("comments/", include("comments.urls")),

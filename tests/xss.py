@@ -57,6 +57,18 @@ BODIES = [
     "\u202e<script>alert(1)</script>",
     f"<scr\x00ipt>{RUN}</scr\x00ipt>",
     "{{ 7*7 }} {% debug %} ${7*7} <%= 7*7 %>",
+    # Markdown (comments/rendering.py): links, quotes, code and emphasis around markup
+    f"[click](JaVaScRiPt:{RUN})",
+    f"[entity](&#106;avascript:{RUN})",
+    f'[quote](https://example.com/" onclick="{RUN})',
+    f"[ref][1]\n\n[1]: javascript:{RUN}",
+    f"<javascript:{RUN}>",
+    f"![img](https://example.com/x.png) ![js](javascript:{RUN})",
+    f'**<img src=x onerror="{RUN}">** *<svg onload="{RUN}">*',
+    f"`<script>{RUN}</script>`\n\n    <script>{RUN}</script>",
+    f"```html\n<script>{RUN}</script>\n```",
+    f"> <script>{RUN}</script>\n\n- <img src=x onerror={RUN}>\n1. [x](data:text/html,x)",
+    f'[<img src=x onerror="{RUN}">](https://example.com/)',
 ]
 
 NAMES = [
@@ -144,7 +156,9 @@ def comment_fragment(page, pk):
     return page[start : min(end for end in ends if end != -1)]
 
 
-TEMPLATE_TAGS = {"li", "article", "footer", "img", "div", "span", "a", "time", "p", "br", "ol"}
+# what comment text may hold: comments/rendering.py's Markdown subset
+TEXT_TAGS = {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
+TEMPLATE_TAGS = {"li", "article", "footer", "img", "div", "span", "a", "time", *TEXT_TAGS}
 AVATAR_ATTRS = {"class", "src", "alt", "width", "height", "loading"}
 
 
@@ -169,7 +183,7 @@ def markup_problems(fragment):
         found.append("no comment content")
     else:
         for tag, attrs in elements(content.group(1)):
-            if tag not in {"p", "br", "a"}:
+            if tag not in TEXT_TAGS:
                 found.append(f"{tag} in the comment text")
             # (an <a> with no href, which nh3 leaves when it drops a bad address, is inert)
             href = attrs.get("href")

@@ -83,3 +83,13 @@ def test_follow_this_blog_anonymous_without_a_token_logged_in_with_one(visitor, 
     refused = logged_in.post(follow, {"follow-email": "lee@example.com"})
     assert refused.status_code == 403
     assert not Subscription.objects.filter(email="lee@example.com").exists()
+
+
+def test_the_shared_pages_preview_needs_no_token_but_a_session_does(visitor, logged_in, essay):
+    """Preview with JavaScript (/comments/preview/) from the shared page, which holds no
+    token: rendered for a visitor without a session; refused for one with a session."""
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.post("/comments/preview/", {"body": "Some *emphasis*."})
+    assert response.status_code == 200
+    assert "<em>emphasis</em>" in response.content.decode()
+    assert logged_in.post("/comments/preview/", {"body": "Forged."}).status_code == 403

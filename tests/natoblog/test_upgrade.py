@@ -38,7 +38,13 @@ MARK = "UPGRADE-JSON:"  # the line of a script's output that holds its JSON
 # with the value every row the release wrote takes.
 ADDED_COLUMNS = {
     "articles_article": {"body_format": "markdown"},
-    "comments_comment": {"body_format": "text", "kind": "comment", "legacy_anchor": ""},
+    "comments_comment": {
+        "body_format": "text",
+        "kind": "comment",
+        "legacy_anchor": "",
+        "edited_at": None,
+    },
+    "comments_discussionsettings": {"comment_order": "oldest"},
 }
 MOVED_TABLES = {
     "comments_outgoingmail": "mail.OutgoingMail",
