@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/<slug:slug>/", views.post_comment, name="post"),
     path("<int:pk>/", views.permalink, name="permalink"),
+    path("find/<slug:slug>/comment-<int:number>/", views.find_anchor, name="find-anchor"),
     path("timestamp/", views.form_timestamp, name="timestamp"),
     path("<int:pk>/edit/", own_views.edit_comment, name="edit"),
     path("<int:pk>/delete/", own_views.delete_comment, name="delete"),

@@ -213,6 +213,24 @@ def permalink(request, pk):
     return redirect(f"{page_url(comment.article, page_of(comment))}#{comment.anchor}")
 
 
+def find_anchor(request, slug, number):
+    """/comments/find/<slug>/comment-N/: where an old link's "#comment-N" lands when that
+    comment is not on the page the link opened (an imported comment on page 3 of today's
+    comments; browsers never send the fragment, so static/js/comments.js asks here). The
+    imported comment whose old anchor that was, else the site's own comment N, of that
+    article; else the article's comments, never a 404 page."""
+    approved = Comment.objects.approved().filter(
+        article__slug=slug, article__in=Article.objects.published()
+    )
+    approved = approved.select_related("article", "thread")
+    comment = approved.filter(legacy_anchor=f"comment-{number}").first()
+    comment = comment or approved.filter(pk=number).first()
+    if comment is None:
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        return redirect(f"{article.get_absolute_url()}#comments")
+    return redirect(f"{page_url(comment.article, page_of(comment))}#{comment.anchor}")
+
+
 # --- The Approve / Spam / Trash links of moderation mails --------------------------------------
 
 MODERATION = {

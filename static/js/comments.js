@@ -1,3 +1,24 @@
+// An old link's "#comment-45" (an imported comment's WordPress anchor, or a comment of the
+// site) that is not on this page: the server says which page holds it
+// (comments.views.find_anchor). Without JavaScript such a link opens the first page.
+(function () {
+  "use strict";
+  var match = /^#comment-(\d{1,18})$/.exec(location.hash);
+  var section = document.getElementById("comments");
+  if (!match || !section || !section.dataset.findUrl) return;
+  var asked = "comments-find";  // asked once: never a loop, whatever the answer
+  try {
+    if (document.getElementById("comment-" + match[1]) || sessionStorage.getItem(asked) === location.hash) {
+      sessionStorage.removeItem(asked);
+      return;
+    }
+    sessionStorage.setItem(asked, location.hash);
+  } catch (e) {
+    return;  // no storage: stay on this page
+  }
+  location.replace(section.dataset.findUrl.replace(/comment-0\/$/, "comment-" + match[1] + "/"));
+})();
+
 // Progressive enhancement of the comment form: "Reply" moves the form under the comment
 // without a reload, "Cancel reply" puts it back. Without JavaScript the same links reload the
 // page with ?replytocom=N, which the server understands. Below, Preview and Edit in place.
