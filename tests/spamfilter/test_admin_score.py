@@ -103,6 +103,7 @@ def test_the_thresholds_and_switch_are_on_the_discussion_settings_page(moderator
         "require_previous_approval": "on",
         "report_threshold": 3,
         "purge_after_days": 30,
+        "comment_order": "oldest",
         "spam_filter-TOTAL_FORMS": 1,
         "spam_filter-INITIAL_FORMS": 1,
         "spam_filter-MIN_NUM_FORMS": 1,
