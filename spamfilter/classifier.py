@@ -17,9 +17,13 @@ from dataclasses import dataclass
 # false-positive rate at the hold threshold from 6% to 4%. Tokens never seen count for nothing.
 UNKNOWN_WORD_STRENGTH = 1.0
 UNKNOWN_WORD_PROB = 0.4
-# Tokens nearer 0.5 than this say nothing and are left out; at most this many of the
-# strongest are combined.
-MINIMUM_PROB_STRENGTH = 0.1
+# Tokens nearer 0.5 than this are left out; at most this many of the strongest are combined.
+# SpamBayes leaves out 0.4-0.6 (0.1): its mails are long. A comment is a dozen words; leaving
+# out its neutral ones let two clues ("check", "youtube") make a near-certain score. Counting
+# every seen token (0.0) makes the chi-square ask for evidence in proportion to the comment's
+# length: on make bench-spam it cut the false-positive rate at the hold threshold from 3.8%
+# to 1.6% (README, "Spam filter").
+MINIMUM_PROB_STRENGTH = 0.0
 MAX_DISCRIMINATORS = 150
 
 
