@@ -22,13 +22,15 @@ workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
 # connections to its clients open.
 #
 # Alone, gthread: a sync worker closes the connection after every response (gunicorn's docs:
-# the sync worker "does not support persistent connections"), so every request of a browser
-# or a client pays for a new TCP connection, and a slow client holds the worker. A gthread
-# worker keeps the connection open (``keepalive`` seconds, idle connections wait in its poller,
-# not in a thread) and reads the next request on it. A cached page costs the app about 0.1 to
-# 0.2 ms of CPU (pagecache/middleware.py's short path): make bench on a loaded 2-core machine
-# measured gunicorn alone with the cached 100-comment page at 0.02 to 0.07 of nginx serving
-# the same file with sync workers, and at about 0.3 with gthread (README, "Performance").
+# the sync worker "does not support persistent connections" and "requires a buffering proxy"),
+# so every request of a browser pays for a new TCP (and TLS) connection, and a slow client
+# holds the worker. A gthread worker keeps the connection open (``keepalive`` seconds; idle
+# connections wait in its poller, not in a thread) and reads the next request on it.
+# Measured (make bench's gunicorn-alone columns, 100 comments, cached, 2 workers, wrk -c16, a
+# loaded 2-core machine): sync 1,204 (as is) and 1,559 (Brotli) requests/s, gthread 1,592 and
+# 1,653 — a small gain in throughput: gunicorn itself is the limit there (an empty WSGI app:
+# 3,780 sync, 4,382 gthread), not connections. The reason for gthread alone is the browsers'
+# connections and slow clients. (README, "Performance".)
 WORKER_CLASSES = ("sync", "gthread")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 if worker_class not in WORKER_CLASSES:
