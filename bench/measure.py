@@ -66,6 +66,7 @@ def fetch(url, headers=None):
 
 def measure(size, per_page, django, ports, work, args):
     app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
+    alone = f"http://127.0.0.1:{ports['alone']}"  # gunicorn alone (its gthread mode)
     queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
     queries_cached, _, _ = django.measure(PAGE)
     # The page as nginx serves it (once nginx has the current one: it may keep a page
@@ -93,8 +94,9 @@ def measure(size, per_page, django, ports, work, args):
         "static_gzip": (static, (GZIP,)),
         "static_br": (static, (BROWSER,)),
         "uncached": (proxy + PAGE + "?bench", ()),
-        "cached_app": (app + PAGE, ()),
-        "cached_app_br": (app + PAGE, (BROWSER,)),
+        "cached_app": (alone + PAGE, ()),
+        "cached_app_gzip": (alone + PAGE, (GZIP,)),
+        "cached_app_br": (alone + PAGE, (BROWSER,)),
         "cached_nginx": (proxy + PAGE, ()),
         "cached_nginx_gzip": (proxy + PAGE, (GZIP,)),
         "cached_nginx_br": (proxy + PAGE, (BROWSER,)),
@@ -136,6 +138,7 @@ def measure(size, per_page, django, ports, work, args):
 RATIO_BASES = {
     "uncached": "static",
     "cached_app": "static",
+    "cached_app_gzip": "static_gzip",
     "cached_app_br": "static_br",
     "cached_nginx": "static",
     "cached_nginx_gzip": "static_gzip",

@@ -1,16 +1,18 @@
 """``make bench``: the article page under load, served as deployed, against nginx's own limit.
 
 It seeds a throwaway database (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) with
-the essay and N threaded comments (30% replies), starts gunicorn (deploy/gunicorn.conf.py) and
-nginx (deploy/nginx.conf, its "# site" lines rewritten for 127.0.0.1) as processes of its own,
-and runs wrk against:
+the essay and N threaded comments (30% replies), starts gunicorn (deploy/gunicorn.conf.py)
+twice, as deployed behind nginx (sync workers) and as deployed alone
+(GUNICORN_WORKER_CLASS=gthread: threaded workers with keep-alive; --alone-worker-class sync
+measures sync workers alone instead), and nginx (deploy/nginx.conf, its "# site" lines
+rewritten for 127.0.0.1) in front of the first, as processes of its own, and runs wrk against:
 
   static         a copy of the page's HTML served by nginx as a file: the limit on this machine;
                  asked for gzip, and as browsers ask ("gzip, deflate, br"), the same page's
                  compressed copies as files beside it (gzip_static, brotli_static)
   uncached       the page rendered for each request (a query string keeps it out of the caches)
-  cached/app     the page from the app's page cache, gunicorn alone (no nginx); and asked as
-                 browsers ask (the app's Brotli copy)
+  cached/app     the page from the app's page cache, gunicorn alone (no nginx, its gthread
+                 mode); asked for gzip, and as browsers ask (the app's copies)
   cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
   ... gzip       the same, asking for gzip (the app's copy, kept by nginx)
   ... br         the same, asking as browsers do (the app's Brotli copy, kept by nginx)
@@ -33,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import runpy
 import shutil
 import subprocess
 import sys
@@ -49,6 +52,7 @@ from bench import BENCH, bench_database, step
 from bench.measure import measure
 from bench.seed import InProcess
 from bench.xtd_site import measure_xtd, xtd_setup, xtd_site
+from harness import ROOT
 from harness.databases import cache_environment, database_environment, throwaway_cache
 from harness.nginx import has_brotli, nginx_process, nginx_version
 from harness.processes import free_port, gunicorn, loopback_environment, manage
@@ -64,6 +68,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--alone-worker-class",
+        choices=ALONE_WORKER_CLASSES,
+        default="gthread",
+        help="the workers of gunicorn alone (deploy/gunicorn.conf.py's GUNICORN_WORKER_CLASS)",
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
     parser.add_argument(
         "--no-xtd", action="store_true", help="skip django-comments-xtd's page (bench/xtd/)"
@@ -89,7 +99,8 @@ def main():
         django = InProcess(env)
         xtd = stack.enter_context(xtd_site(work)) if xtd_sizes else None
 
-        ports = {"app": free_port(), "nginx": free_port(), "static": free_port()}
+        ports = {n: free_port() for n in ("app", "alone", "nginx", "static")}
+        alone = {"GUNICORN_WORKER_CLASS": args.alone_worker_class}
         stack.enter_context(nginx_process(work, ports))
         results = []
         # up to 1000 comments all on one page; more with the default pagination
@@ -101,7 +112,10 @@ def main():
             if not group:
                 continue
             settings = {"COMMENTS_PER_PAGE": str(per_page)} if per_page else {}
-            with gunicorn(env | settings, ports["app"]):
+            with (
+                gunicorn(env | settings, ports["app"]),
+                gunicorn(env | settings | alone, ports["alone"]),
+            ):
                 django.configure(per_page)
                 for size in group:
                     step(f"{size} comments")
@@ -119,6 +133,7 @@ def main():
                 "database": database["kind"],
                 "cache": cache["kind"],
                 "gunicorn": f"{args.workers} sync workers (deploy/gunicorn.conf.py)",
+                "gunicorn_alone": gunicorn_described(env | alone),
                 "nginx": nginx_version(),
                 "wrk": f"-t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds",
                 "post": "1 connection, 100 ms between posts, during cached/nginx load",
@@ -136,6 +151,30 @@ def main():
     print()
     print(table(report))
     print(f"\nWritten to {args.output} in {report['seconds']} s.")
+
+
+# gunicorn alone (deploy/gunicorn.conf.py's modes)
+
+ALONE_WORKER_CLASSES = ("gthread", "sync")
+
+
+def gunicorn_described(env):
+    """What deploy/gunicorn.conf.py runs with ``env``: "2 gthread workers, 4 threads each,
+    keep-alive 5 s"."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    text = f"{conf['workers']} {conf['worker_class']} workers"
+    if conf["worker_class"] == "gthread":
+        text += f", {conf['threads']} threads each, keep-alive {conf['keepalive']} s"
+    else:
+        text += ", a connection per request (no keep-alive)"
+    return text + " (deploy/gunicorn.conf.py, GUNICORN_WORKER_CLASS=" + conf["worker_class"] + ")"
 
 
 # Tools
@@ -221,6 +260,7 @@ def table(report):
         f"natoblog, {report['generated']} — {report['machine']['cpus']} CPUs "
         f"({report['machine']['cpu']}), {setup['database']}, {setup['cache']}, "
         f"gunicorn {setup['gunicorn']}, {setup['nginx']}; wrk {setup['wrk']}.",
+        f"Gunicorn alone: {setup.get('gunicorn_alone', setup['gunicorn'])}.",
         "requests/s (p50 / p99 ms); ratio = ours / static, same run.",
         "",
         "Columns ending in gzip ask for gzip; those ending in br ask as browsers do "
@@ -229,10 +269,10 @@ def table(report):
         "| comments | HTML bytes (gzip / br) | queries uncached / cached | render ms "
         "| static (nginx file) | static gzip | static br "
         "| uncached | django-comments-xtd uncached (same run) "
-        "| cached, gunicorn alone | gunicorn alone br "
+        "| cached, gunicorn alone | gunicorn alone gzip | gunicorn alone br "
         "| cached, nginx in front (deploy/) | nginx gzip | nginx br | repeat visit (304) "
         "| post under load p50 / p99 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
         paged = r["comments_per_page"] < r["comments"]
@@ -244,7 +284,8 @@ def table(report):
             f"| {r['queries']['uncached']} / {r['queries']['cached']} | {r['render_ms']:g} "
             f"| {cell(r, 'static')} | {cell(r, 'static_gzip')} | {cell(r, 'static_br')} "
             f"| {cell(r, 'uncached')} | {cell(r, 'xtd')} "
-            f"| {cell(r, 'cached_app')} | {cell(r, 'cached_app_br')} "
+            f"| {cell(r, 'cached_app')} | {cell(r, 'cached_app_gzip')} "
+            f"| {cell(r, 'cached_app_br')} "
             f"| {cell(r, 'cached_nginx')} | {cell(r, 'cached_nginx_gzip')} "
             f"| {cell(r, 'cached_nginx_br')} | {cell(r, 'revisit')} "
             f"| {r['post']['p50_ms']:g} / {r['post']['p99_ms']:g} |"

@@ -7,7 +7,10 @@ each followed by its replies' ``<ol class="children">`` or the end of its ``<li>
 Each process also keeps the markup it wrote for a comment (``_fragments``), keyed by
 everything the markup is made of (the comment's row, its depth, the page's address and
 settings, the language and time zone), so a page of a thousand comments is mostly made of
-strings already written. make bench's "uncached" column measures the whole.
+strings already written. make bench's "uncached" column measures the whole. Threads
+(gunicorn's gthread workers) share it safely without a lock: it is only read, written and
+cleared one dict operation at a time (each atomic), and a key always maps to the same markup,
+so two threads writing the same comment at once at worst both write it.
 """
 
 from django.template import engines

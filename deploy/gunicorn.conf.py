@@ -1,18 +1,50 @@
 """Gunicorn settings for natoblog: ``gunicorn -c deploy/gunicorn.conf.py natoblog.wsgi``.
 
-Each setting can be changed through the environment. The benchmark (``make bench``) runs this
-file as it is, behind deploy/nginx.conf.
+Each setting can be changed through the environment. Two ways to run it:
+
+- Behind nginx (the default, deploy/nginx.conf): sync workers, one a core.
+- Alone, for hosts without nginx: ``GUNICORN_WORKER_CLASS=gthread`` (threaded workers that
+  keep each client's connection open between requests; ``GUNICORN_THREADS``,
+  ``GUNICORN_KEEPALIVE``), and ``GUNICORN_BIND`` on the public address.
+
+The benchmark (``make bench``) runs this file as it is, both ways: behind deploy/nginx.conf,
+and alone in the gthread mode for its "gunicorn alone" columns.
 """
 
 import os
 
 # Behind nginx, on the same host: bind to loopback only. Several hosts: bind to the private
-# interface and list each host in nginx's upstream block.
+# interface and list each host in nginx's upstream block. Alone: the public address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers, one a core: a page is rendered in a few milliseconds of CPU, and nginx in front
-# keeps slow clients away from them (it buffers requests and responses).
 workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
-worker_class = "sync"
+# Behind nginx, sync workers: a page is rendered in a few milliseconds of CPU, and nginx keeps
+# slow clients away from them (it buffers requests and responses) and keeps its own
+# connections to its clients open.
+#
+# Alone, gthread: a sync worker closes the connection after every response (gunicorn's docs:
+# the sync worker "does not support persistent connections" and "requires a buffering proxy"),
+# so every request of a browser pays for a new TCP (and TLS) connection, and a slow client
+# holds the worker. A gthread worker keeps the connection open (``keepalive`` seconds; idle
+# connections wait in its poller, not in a thread) and reads the next request on it.
+# Measured (make bench's gunicorn-alone columns, 100 comments, cached, 2 workers, wrk -c16, a
+# loaded 2-core machine): sync 1,204 (as is) and 1,559 (Brotli) requests/s, gthread 1,592 and
+# 1,653 — a small gain in throughput: gunicorn itself is the limit there (an empty WSGI app:
+# 3,780 sync, 4,382 gthread), not connections. The reason for gthread alone is the browsers'
+# connections and slow clients. (README, "Performance".)
+WORKER_CLASSES = ("sync", "gthread")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+if worker_class not in WORKER_CLASSES:
+    raise ValueError(f"GUNICORN_WORKER_CLASS={worker_class!r}: one of {WORKER_CLASSES}")
+# A few threads a worker: a page is CPU (one thread runs at a time), but a thread waiting for
+# the database or Redis lets another run. (gunicorn turns a sync worker with more than one
+# thread into gthread: refused here, so that the mode is always said outright.)
+threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
+if worker_class == "sync" and threads != 1:
+    raise ValueError("GUNICORN_THREADS needs GUNICORN_WORKER_CLASS=gthread")
+# Seconds an idle connection is kept open (gthread only; gunicorn's docs: 1 to 5 for clients
+# that connect directly): long enough for a browser's next request (the page's CSS and
+# scripts, the next page), short enough not to keep thousands of idle connections.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # Load the app once, before forking: faster start and shared memory.
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

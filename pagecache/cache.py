@@ -71,6 +71,10 @@ PROXY_FILL = "fill"  # the X-Page-Cache request header nginx sends for plain req
 LOCAL_PAGES = 8  # pages each process keeps in its own memory (a page with 1000 comments: 1.5 MB)
 _local = OrderedDict()  # page key -> (version, copies, expires), the most recently used last
 _local_lock = threading.Lock()  # for threaded servers (runserver, gthread workers)
+# Threads (gunicorn's gthread workers, runserver): _local's changes are several steps, taken
+# under _local_lock, and so are its reads; _groups (and pagecache.middleware's _headers) are
+# read and written one dict operation at a time (each atomic), of values that never change:
+# a race at worst forgets or learns a key twice.
 _groups = {}  # page key -> its group, for the pages this process stored or served
 # Settings that change the markup of a page (apps add theirs: register_markup_settings).
 MARKUP_SETTINGS = ["SITE_NAME", "STATIC_URL", "TIME_ZONE"]
@@ -181,7 +185,8 @@ def page_key(request):
 def _lookup(key, vkey):
     """(the stored entry while current, else None; the group's version). May raise when the
     shared cache is down."""
-    local = _local.get(key)
+    with _local_lock:
+        local = _local.get(key)
     found = cache.get_many([vkey] if local else [key, vkey])
     version = found.get(vkey)
     if version is None:
