@@ -23,9 +23,21 @@ def _approved_at_once(essay):
     rules.save()
 
 
-def post_first(page):
+def post_first(page, page_log=None):
     page.goto(ESSAY)
     comment_id = post_comment(page, comment=FIRST, email="ed@example.com", name="Ed Itor")
+    if comment_id is None and page_log is not None:
+        # Without JavaScript the shared page's form holds no timestamp: the first post is
+        # answered "Please confirm" (400, the text kept) and the second posts it (README,
+        # "Per-reader bytes"; tests/browser/test_cached_page.py).
+        expect(page.get_by_text("Please confirm your comment")).to_be_visible()
+        page_log.console_errors.remove(
+            next(error for error in page_log.console_errors if "status of 400" in error)
+        )
+        with page.expect_navigation():
+            reply_form(page).get_by_role("button", name="Post Comment").click()
+        match = LANDED.search(page.url)
+        comment_id = int(match.group(1)) if match else None
     assert comment_id is not None
     return comment_item(page, comment_id), comment_id
 
@@ -77,7 +89,7 @@ def test_edit_in_place_with_javascript(page, page_log, axe):
 
 def test_edit_and_delete_without_javascript(new_page, page_log):
     page = new_page(java_script_enabled=False)
-    mine, comment_id = post_first(page)
+    mine, comment_id = post_first(page, page_log)
     mine.get_by_role("link", name="Edit your comment").click()
     expect(page).to_have_url(re.compile(rf"/comments/{comment_id}/edit/$"))
     expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
