@@ -65,16 +65,21 @@ class WebsiteField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class CommentForm(forms.ModelForm):
-    """The "Leave a Reply" form. Logged-in commenters do not see name, e-mail and website."""
-
-    body = forms.CharField(
+def body_field():
+    """The comment's text, as the "Leave a Reply" form and the Edit form both ask for it."""
+    return forms.CharField(
         label=_("Comment"),
         max_length=65525,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=FORMATTING_HELP,
         error_messages={"required": _("Please type your comment.")},
     )
+
+
+class CommentForm(forms.ModelForm):
+    """The "Leave a Reply" form. Logged-in commenters do not see name, e-mail and website."""
+
+    body = body_field()
     author_email = forms.EmailField(
         label=_("Email"),
         max_length=100,
@@ -248,13 +253,7 @@ class CommentForm(forms.ModelForm):
 class CommentEditForm(forms.Form):
     """Its author's new text for a comment (the Edit page, and the form that opens in place)."""
 
-    body = forms.CharField(
-        label=_("Comment"),
-        max_length=65525,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=FORMATTING_HELP,
-        error_messages={"required": _("Please type your comment.")},
-    )
+    body = body_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
