@@ -12,17 +12,43 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_old_link_lands_on_a_comment_of_a_later_page(page, page_log, settings):
-    run("import_wordpress", WORDPRESS_EDGES)
-    settings.COMMENTS_PER_PAGE = 1
-    imported = Comment.objects.approved().filter(article__slug="the-future-of-nato")
-    last = imported.exclude(legacy_anchor="").filter(parent=None).order_by("created_at").last()
-    old = last.legacy_anchor
+    from datetime import timedelta
 
-    page.goto(f"/2021/10/27/the-future-of-nato/#{old}")
+    from django.utils import timezone
 
-    expect(page).to_have_url(
-        f"/articles/the-future-of-nato/comment-page-{imported.filter(parent=None).count()}/#comment-{last.pk}"
+    from comments import actions
+
+    run("import_wordpress", WORDPRESS_EDGES)  # the old addresses of the essay, and threads
+    later = timezone.now() + timedelta(days=1)
+    # the newest threads, with old anchors no comment's own id can take (ids differ between
+    # databases: PostgreSQL's sequences are not reset between tests)
+    actions.import_comments(
+        [
+            Comment(
+                article=Comment.objects.first().article,
+                author_name=f"Reader {i}",
+                author_email="reader@example.com",
+                body=f"<p>Old comment {i}.</p>",
+                body_format="html",
+                status="approved",
+                created_at=later + timedelta(minutes=i),
+                legacy_anchor=f"comment-{9_000_000 + i}",
+            )
+            for i in range(3)
+        ],
+        "Imported from WordPress",
     )
+    settings.COMMENTS_PER_PAGE = 1
+    threads = Comment.objects.approved().filter(article__slug="the-future-of-nato", parent=None)
+    last = threads.get(legacy_anchor="comment-9000002")
+
+    page.goto("/2021/10/27/the-future-of-nato/#comment-9000002")
+
+    pages = threads.count()
+    expect(page).to_have_url(
+        f"/articles/the-future-of-nato/comment-page-{pages}/#comment-{last.pk}"
+    )
+    expect(page.locator(f"#comment-{last.pk}")).to_contain_text("Old comment 2.")
     expect(page.locator(f"#comment-{last.pk}")).to_be_in_viewport()
     assert page_log.console_errors == []
 
