@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,8 @@ def article_pages(pages, essay, client, settings):
     reply stays; a second page holding the visitor's own comment, awaiting moderation), the
     form with errors, a reply form, the author page, reports and the follow form."""
     settings.COMMENTS_PER_PAGE = 2
-    essay.published_at = timezone.now().replace(microsecond=123456)
+    # microseconds in the date (never in the future: the article must be published now)
+    essay.published_at = timezone.now().replace(microsecond=123456) - timedelta(seconds=1)
     essay.save()
     ArticleFactory()  # a second article on the home page
     first = CommentFactory(
