@@ -68,6 +68,7 @@ def measure(size, per_page, django, ports, work, args):
     app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
     alone = f"http://127.0.0.1:{ports['alone']}"  # gunicorn alone (its gthread mode)
     queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
+    queries_cold, render_ms_cold, _ = django.measure(PAGE + "?bench", cold=True)
     queries_cached, _, _ = django.measure(PAGE)
     # The page as nginx serves it (once nginx has the current one: it may keep a page
     # PAGE_CACHE_PROXY_SECONDS), and its compressed copies, as files for nginx to serve
@@ -121,8 +122,9 @@ def measure(size, per_page, django, ports, work, args):
         "comments_per_page": per_page or 50,
         "html_bytes": len(body),
         "compressed_bytes": {"gzip": len(copies[".gz"]), "br": len(copies[".br"])},
-        "queries": {"uncached": queries_uncached, "cached": queries_cached},
+        "queries": {"uncached": queries_uncached, "cold": queries_cold, "cached": queries_cached},
         "render_ms": round(render_ms, 1),
+        "render_ms_cold": round(render_ms_cold, 1),
         "load": loads,
         # each against the static file of the same bytes (the same encoding)
         "ratios_to_static": {

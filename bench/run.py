@@ -10,7 +10,10 @@ rewritten for 127.0.0.1) in front of the first, as processes of its own, and run
   static         a copy of the page's HTML served by nginx as a file: the limit on this machine;
                  asked for gzip, and as browsers ask ("gzip, deflate, br"), the same page's
                  compressed copies as files beside it (gzip_static, brotli_static)
-  uncached       the page rendered for each request (a query string keeps it out of the caches)
+  uncached       the page rendered for each request (a query string keeps it out of the caches),
+                 as a logged-in reader gets it: its comments read once per version of the
+                 page (pagecache.data); "render ms" in-process, and "(cold)" with nothing
+                 kept: the comments read for each request, as after a change
   cached/app     the page from the app's page cache, gunicorn alone (no nginx, its gthread
                  mode); asked for gzip, and as browsers ask (the app's copies)
   cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
@@ -266,7 +269,8 @@ def table(report):
         "Columns ending in gzip ask for gzip; those ending in br ask as browsers do "
         '("gzip, deflate, br"); each ratio is against the static file of the same encoding.',
         "",
-        "| comments | HTML bytes (gzip / br) | queries uncached / cached | render ms "
+        "| comments | HTML bytes (gzip / br) | queries uncached (cold) / cached "
+        "| render ms (cold) "
         "| static (nginx file) | static gzip | static br "
         "| uncached | django-comments-xtd uncached (same run) "
         "| cached, gunicorn alone | gunicorn alone gzip | gunicorn alone br "
@@ -281,7 +285,9 @@ def table(report):
         compressed = f" ({sizes['gzip']:,} / {sizes['br']:,})" if sizes else ""
         lines.append(
             f"| {r['comments']:,}{per_page} | {r['html_bytes']:,}{compressed} "
-            f"| {r['queries']['uncached']} / {r['queries']['cached']} | {r['render_ms']:g} "
+            f"| {r['queries']['uncached']} ({r['queries'].get('cold', '?')}) "
+            f"/ {r['queries']['cached']} "
+            f"| {r['render_ms']:g} ({r.get('render_ms_cold', '?')}) "
             f"| {cell(r, 'static')} | {cell(r, 'static_gzip')} | {cell(r, 'static_br')} "
             f"| {cell(r, 'uncached')} | {cell(r, 'xtd')} "
             f"| {cell(r, 'cached_app')} | {cell(r, 'cached_app_gzip')} "

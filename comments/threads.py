@@ -17,6 +17,8 @@ from django.db.models import Count, Q, TextField, Window
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from pagecache.data import kept
+
 from . import order
 from .conf import settings
 from .models import Comment
@@ -100,12 +102,24 @@ def thread_roots(article, newest_first=False):
 
 def comment_page(article, number=None, own_ids=(), newest_first=None):
     """The requested page of threads (the first by default), in DiscussionSettings' order
-    (oldest or newest first; replies stay oldest first)."""
+    (oldest or newest first; replies stay oldest first).
+
+    The same for every reader who has no comment awaiting moderation: such a page is built
+    once per process for each version of the article's pages in the page cache
+    (pagecache.data; the group is the article's slug, as articles.models names it), so it is
+    exactly as fresh as the cached page. Nobody changes a CommentPage once it is built."""
     number = 1 if number is None else number
     if newest_first is None:
         newest_first = order.newest_first()
     if number < 1:
         raise Http404("No such page of comments.")
+    if own_ids:
+        return _comment_page(article, number, own_ids, newest_first)
+    key = ("comment-page", article.pk, number, newest_first, per_page())
+    return kept(article.slug, key, lambda: _comment_page(article, number, (), newest_first))
+
+
+def _comment_page(article, number, own_ids, newest_first):
     start = (number - 1) * per_page()
     # the ids of this page's threads, with the number of threads in all
     roots = list(

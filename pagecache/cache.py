@@ -188,17 +188,29 @@ def _lookup(key, vkey):
     with _local_lock:
         local = _local.get(key)
     found = cache.get_many([vkey] if local else [key, vkey])
-    version = found.get(vkey)
-    if version is None:
-        version = new_version()
-        if not cache.add(vkey, version, timeout=None):
-            version = cache.get(vkey, version)
+    version = found.get(vkey) or _first_version(vkey)
     entry = local if local and local[0] == version else found.get(key)
     if local and entry is None:  # this process's copy is out of date
         entry = cache.get(key)
     if entry is not None and entry[0] == version and entry[2] > time.time():
         return entry, version
     return None, version
+
+
+def _first_version(vkey):
+    """The version of a group the cache holds none of (new, or evicted): one is made, unless
+    another process made one meanwhile. May raise when the shared cache is down."""
+    version = new_version()
+    if not cache.add(vkey, version, timeout=None):
+        version = cache.get(vkey, version)
+    return version
+
+
+def group_version(group):
+    """The current version of ``group`` (pagecache.data keeps values by it). May raise when
+    the shared cache is down."""
+    vkey = version_key(group)
+    return cache.get(vkey) or _first_version(vkey)
 
 
 def _know(key, group):

@@ -1,0 +1,136 @@
+"""The comments of a page rendered for one reader (logged in, a cache fill) are read once per
+process for each version of the article's pages (pagecache.data), and read again exactly when
+a change commits: never a comment that is gone, never one missing."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from pagecache import data
+from tests.factories import CommentFactory, UserFactory
+from tests.pagecache.conftest import AWAITING
+from tests.pagecache.test_refresh import (
+    add_approved,
+    approve,
+    approve_in_bulk,
+    change,
+    delete,
+    delete_in_bulk,
+    edit,
+    mark_spam,
+    trash_in_bulk,
+)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    data.forget()
+    yield
+    data.forget()
+
+
+@pytest.fixture
+def reader(db):
+    client = Client()
+    client.force_login(UserFactory(username="rita", email="rita@example.com"))
+    return client
+
+
+def comment_queries(client, url):
+    """The page for ``client`` and how many of its queries read comments."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return page, sum('"comments_comment"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_logged_in_readers_second_page_reads_no_comments(url, essay, reader):
+    CommentFactory(article=essay, body="Shown.")
+    CommentFactory(article=essay, body="A reply.", parent=Comment.objects.get())
+    _first, read = comment_queries(reader, url)
+    assert read == 2  # the page's threads, then their comments
+    second, read_again = comment_queries(reader, url)
+    assert read_again == 0
+    assert second.content.decode().count('class="comment depth-') == 2
+    assert "A reply." in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        change(approve),
+        change(approve_in_bulk),
+        change(edit),
+        change(mark_spam),
+        change(trash_in_bulk),
+        change(delete),
+        change(delete_in_bulk),
+        change(add_approved),
+    ],
+)
+def test_the_comments_are_read_again_when_a_change_commits(
+    url, essay, reader, action, django_capture_on_commit_callbacks
+):
+    CommentFactory(article=essay, body="Shown.")
+    CommentFactory(article=essay, body="Held back.", status=Comment.Status.PENDING)
+    comment_queries(reader, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        expected = action(essay)
+        # before the commit the kept comments are still the current ones
+        assert comment_queries(reader, url)[1] == 0
+    page, read = comment_queries(reader, url)
+    assert read > 0  # (one when no thread is left: no comments to read)
+    assert expected in page.content.decode()
+
+
+def test_a_reader_with_a_comment_awaiting_moderation_gets_their_own(
+    url, essay, reader, client, post_comment
+):
+    CommentFactory(article=essay, body="Shown.")
+    comment_queries(reader, url)  # the shared comments kept
+    post_comment(essay, body="Mine, waiting.")
+    mine = client.get(url).content.decode()
+    assert AWAITING in mine
+    assert "Mine, waiting." in mine
+    theirs, read = comment_queries(reader, url)
+    assert read == 0
+    assert "Mine, waiting." not in theirs.content.decode()
+
+
+def test_each_page_of_comments_is_kept_apart(url, essay, reader, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    CommentFactory(article=essay, body="On the first page.")
+    CommentFactory(article=essay, body="On the second page.")
+    second_url = f"{url}comment-page-2/"
+    for _ in range(2):
+        first = reader.get(url).content.decode()
+        second = reader.get(second_url).content.decode()
+        assert "On the first page." in first
+        assert "On the second page." not in first
+        assert "On the second page." in second
+        assert "On the first page." not in second
+
+
+def test_with_the_cache_down_the_comments_are_read_each_time(url, essay, reader, monkeypatch):
+    CommentFactory(article=essay, body="Shown.")
+
+    def down(group):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr("pagecache.cache.group_version", down)
+    for _ in range(2):
+        page, read = comment_queries(reader, url)
+        assert read == 2
+        assert "Shown." in page.content.decode()
+
+
+def test_nothing_is_kept_while_the_page_cache_is_off(url, essay, reader, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    CommentFactory(article=essay, body="Shown.")
+    comment_queries(reader, url)
+    CommentFactory(article=essay, body="Added without a commit.")
+    page, read = comment_queries(reader, url)
+    assert read == 2
+    assert "Added without a commit." in page.content.decode()
