@@ -11,6 +11,7 @@ see the new value.
 import os
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class AppSettings:
@@ -66,3 +67,25 @@ def from_environment(defaults, environ=os.environ):
         for name, default in defaults.items()
         if environ.get(name, "") != ""
     }
+
+
+DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+
+def secret_key_and_hosts(debug):
+    """DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. In development, defaults (a key that says it
+    is one, loopback); with ``debug`` off, a random key of 50 characters or more and the
+    site's own hosts, or ImproperlyConfigured: production never starts on a guessable key."""
+    secret_key, allowed_hosts = env("DJANGO_SECRET_KEY"), env_list("DJANGO_ALLOWED_HOSTS")
+    if debug:
+        return secret_key or DEV_SECRET_KEY, allowed_hosts or ["127.0.0.1", "localhost", "[::1]"]
+    if not secret_key or secret_key == DEV_SECRET_KEY or len(secret_key) < 50:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
+            "when DJANGO_DEBUG is off."
+        )
+    if not allowed_hosts:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+    if "*" in allowed_hosts:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'.")
+    return secret_key, allowed_hosts

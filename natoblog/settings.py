@@ -16,31 +16,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from comments.conf import DEFAULTS as COMMENTS_DEFAULTS
 from mail.conf import DEFAULTS as MAIL_DEFAULTS
+from natoblog import appsettings
 from natoblog.appsettings import env, env_bool, env_int, env_list, from_environment
 from spamfilter.conf import DEFAULTS as SPAMFILTER_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
-
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-if DEBUG:
-    SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
-    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
-else:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
-            "when DJANGO_DEBUG is off."
-        )
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
-    if "*" in ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'.")
+# Development defaults; with DJANGO_DEBUG off, a real key and the site's hosts or no start.
+SECRET_KEY, ALLOWED_HOSTS = appsettings.secret_key_and_hosts(DEBUG)
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -113,15 +99,26 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "natoblog.urls"
 
+# What the pages of both engines read: user, messages, SITE_NAME (and, for the Django template
+# language's, request; the Jinja2 engine gives every template the request itself).
+CONTEXT_PROCESSORS = [
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "natoblog.context_processors.site",
+]
 TEMPLATES = [
     {
-        # The comment list under an article (comments/jinja2/): see comments/display.py.
+        # The article page (its shell, the comment section and list: each app's jinja2/), and
+        # every page's header, footer and messages (natoblog/jinja2/). See natoblog/jinja.py.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
         "APP_DIRS": True,
-        # Dedent: the templates' indentation is not sent (natoblog/jinja.py).
-        "OPTIONS": {"undefined": jinja2.StrictUndefined, "extensions": ["natoblog.jinja.Dedent"]},
+        "OPTIONS": {
+            "environment": "natoblog.jinja.environment",
+            "undefined": jinja2.StrictUndefined,
+            "extensions": ["natoblog.jinja.Dedent"],  # the templates' indentation is not sent
+            "context_processors": CONTEXT_PROCESSORS,
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -130,10 +127,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "natoblog.context_processors.site",
-            ],
+                *CONTEXT_PROCESSORS,
+            ]
         },
     },
 ]
