@@ -23,12 +23,14 @@ from .feeds import feed_links
 from .section import section_context
 
 
-def _render(name, context):
-    return Markup(engines["jinja2"].env.get_template(name).render(context))
+def _render(name, context=None, **values):
+    """A template of this app, with the calling template's context and ``values``."""
+    values = {**context.get_all(), **values} if context is not None else values
+    return Markup(engines["jinja2"].env.get_template(name).render(values))
 
 
 def comment_feed_links(article):
-    return _render("comments/feed_links.html", {"feeds": feed_links(article)})
+    return _render("comments/feed_links.html", feeds=feed_links(article))
 
 
 def comments_title(count, title):
@@ -53,31 +55,15 @@ def comment_section(context, article):
     preview = context.get("comment_preview")
     return _render(
         "comments/section.html",
-        {
-            **section,
-            "request": request,
-            "user": context.get("user"),
-            "shared_page": shared,
-            "csrf": "" if shared else context["csrf_input"],
-            "comments_title": comments_title(section["comment_page"].count, article.title),
-            # the Preview button's answer without JavaScript (the Django template language's,
-            # as the edit page shows it too)
-            "preview": None
-            if preview is None
-            else Markup(render_to_string("comments/preview.html", {"preview": preview})),
-            # the social log-in buttons (accounts' template, which its other pages share)
-            "provider_buttons": Markup(
-                render_to_string(
-                    "accounts/includes/provider_buttons.html",
-                    {
-                        "process": "login",
-                        "next": f"{section['comment_page_url']}#respond",
-                        "shared_page": shared,
-                    },
-                    request=None if shared else request,
-                )
-            ),
-        },
+        context,
+        **section,
+        shared_page=shared,
+        comments_title=comments_title(section["comment_page"].count, article.title),
+        # the Preview button's answer without JavaScript (the Django template language's, as
+        # the edit page shows it too)
+        preview=None
+        if preview is None
+        else Markup(render_to_string("comments/preview.html", {"preview": preview})),
     )
 
 

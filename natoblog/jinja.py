@@ -11,6 +11,8 @@ through ``{% jinja "includes/header.html" %}`` (natoblog/templatetags/jinja.py).
   which escapes the values and not the translation (as ``blocktranslate`` does).
 - ``url(name, **kwargs)``, ``static(path)``, the ``date`` and ``html_datetime`` filters (in the
   current time zone), and ``urlencode`` as Django's filter writes it.
+- ``csrf()`` in every POST form: the request's CSRF token field, or nothing on the page every
+  anonymous reader shares (``shared_page``).
 - What each app adds: the ``GLOBALS`` and ``FILTERS`` of its module ``jinja`` (as each app's
   ``templatetags`` adds tags), e.g. ``comment_section(article)`` from comments/jinja.py.
 
@@ -36,7 +38,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
@@ -66,9 +68,19 @@ def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+@pass_context
+def csrf(context):
+    """A form's CSRF token field: the request's, but on the page every anonymous reader shares
+    (``shared_page``), which carries none (natoblog/csrf.py; README, "Per-reader bytes")."""
+    if context.get("shared_page"):
+        return ""
+    return context.get("csrf_input", "")
+
+
 def environment(**options):
     env = Environment(**options)
-    env.globals.update(_=gettext, url=url, static=static, get_language=translation.get_language)
+    env.globals.update(_=gettext, url=url, static=static, csrf=csrf)
+    env.globals.update(get_language=translation.get_language)
     env.filters.update(fill=fill, date=date, html_datetime=html_datetime, urlencode=urlencode)
     for config in apps.get_app_configs():  # the site's own apps (those under BASE_DIR)
         name = f"{config.name}.jinja"

@@ -23,8 +23,8 @@ def empty_fields(language=None):
 @pass_context
 def follow_form(context):
     """The form, left out on the follow page itself (``hide_follow_form``) and on pages
-    rendered without a request, which could not carry a CSRF token. On the page every
-    anonymous reader shares (``shared_page``) it carries none: natoblog/csrf.py."""
+    rendered without a request, which could not carry a CSRF token (``csrf()``: none on the
+    page every anonymous reader shares)."""
     request = context.get("request")
     if request is None or context.get("hide_follow_form"):
         return ""
@@ -32,8 +32,8 @@ def follow_form(context):
     return Markup(
         template.render(
             {
+                **context.get_all(),
                 "fields": empty_fields(translation.get_language()),
-                "csrf": "" if context.get("shared_page") else context["csrf_input"],
                 "next": request.get_full_path(),
             }
         )
