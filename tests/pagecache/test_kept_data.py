@@ -11,17 +11,7 @@ from comments.models import Comment
 from pagecache import data
 from tests.factories import CommentFactory, UserFactory
 from tests.pagecache.conftest import AWAITING
-from tests.pagecache.test_refresh import (
-    add_approved,
-    approve,
-    approve_in_bulk,
-    change,
-    delete,
-    delete_in_bulk,
-    edit,
-    mark_spam,
-    trash_in_bulk,
-)
+from tests.pagecache.test_refresh import COMMENT_CHANGES
 
 
 @pytest.fixture(autouse=True)
@@ -57,19 +47,7 @@ def test_a_logged_in_readers_second_page_reads_no_comments(url, essay, reader):
     assert "A reply." in second.content.decode()
 
 
-@pytest.mark.parametrize(
-    "action",
-    [
-        change(approve),
-        change(approve_in_bulk),
-        change(edit),
-        change(mark_spam),
-        change(trash_in_bulk),
-        change(delete),
-        change(delete_in_bulk),
-        change(add_approved),
-    ],
-)
+@pytest.mark.parametrize("action", COMMENT_CHANGES)
 def test_the_comments_are_read_again_when_a_change_commits(
     url, essay, reader, action, django_capture_on_commit_callbacks
 ):
