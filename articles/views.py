@@ -1,9 +1,11 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from natoblog import splice
 from pagecache import cache as page_cache
+from pagecache.data import kept
 
 from .models import Article, Author
 
@@ -30,6 +32,23 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:
             return articles  # staff preview drafts and scheduled articles
         return articles.published()
+
+    def get_object(self, queryset=None):
+        """The article, with its author: read once per process for each version of its pages
+        (pagecache.data, the group named by its slug: as fresh as the cached page), and shown
+        to readers only while published (``is_published``, now: a scheduled article appears
+        when its time comes, without a change to tell the cache). Staff read it each time."""
+        if queryset is not None or self.request.user.is_staff:
+            return super().get_object(queryset)
+        slug = self.kwargs["slug"]
+        article = kept(slug, ("article", slug), lambda: self._by_slug(slug))
+        if article is None or not article.is_published:
+            raise Http404("No such article.")
+        return article
+
+    @staticmethod
+    def _by_slug(slug):
+        return Article.objects.select_related("author").filter(slug=slug).first()
 
     def get(self, request, *args, **kwargs):
         """Anonymous readers share one cached page (pagecache); others get theirs."""

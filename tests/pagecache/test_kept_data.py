@@ -1,15 +1,20 @@
-"""The comments of a page rendered for one reader (logged in, a cache fill) are read once per
-process for each version of the article's pages (pagecache.data), and read again exactly when
-a change commits: never a comment that is gone, never one missing."""
+"""The article and the comments of a page rendered for one reader (logged in, a cache fill)
+are read once per process for each version of the article's pages (pagecache.data), and read
+again exactly when a change commits: never a comment that is gone, never one missing, and a
+scheduled article still appears when its time comes."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment
 from pagecache import data
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.pagecache.conftest import AWAITING
 from tests.pagecache.test_refresh import COMMENT_CHANGES
 
@@ -112,3 +117,42 @@ def test_nothing_is_kept_while_the_page_cache_is_off(url, essay, reader, setting
     page, read = comment_queries(reader, url)
     assert read == 2
     assert "Added without a commit." in page.content.decode()
+
+
+def article_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    return page, sum('"articles_article"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_article_is_read_once_and_again_when_it_changes(
+    url, essay, reader, django_capture_on_commit_callbacks
+):
+    assert article_queries(reader, url)[1] == 1
+    assert article_queries(reader, url)[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        essay.title = "The Future of NATO, revised"
+        essay.save()
+    page, read = article_queries(reader, url)
+    assert read == 1
+    assert "The Future of NATO, revised" in page.content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(reader, monkeypatch):
+    soon = timezone.now() + timedelta(hours=1)
+    article = ArticleFactory(status=Article.Status.PUBLISHED, published_at=soon)
+    assert reader.get(article.get_absolute_url()).status_code == 404
+    later = soon + timedelta(minutes=1)
+    monkeypatch.setattr("articles.models.timezone.now", lambda: later)
+    page = reader.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert article.title in page.content.decode()
+
+
+def test_an_unknown_address_is_not_found_until_the_article_exists(
+    reader, django_capture_on_commit_callbacks
+):
+    assert reader.get("/articles/not-yet/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(slug="not-yet", status=Article.Status.PUBLISHED)
+    assert reader.get("/articles/not-yet/").status_code == 200
