@@ -26,8 +26,8 @@ def test_an_unknown_comment_is_even():
 def test_a_step_adds_the_same_to_each_weight_and_moves_the_comment_its_way():
     tokens = sorted(linear.tokens(SPAM_TEXTS[0]))
     change = linear.step(0.5, True, tokens, rate=1.0)
-    assert change == pytest.approx(0.5 / len(tokens + [linear.BIAS]) ** 0.5)
-    weights = {t: change for t in (*tokens, linear.BIAS)}
+    assert change == pytest.approx(0.5 / len([*tokens, linear.BIAS]) ** 0.5)
+    weights = dict.fromkeys((*tokens, linear.BIAS), change)
     assert linear.probability(weights, tokens) > 0.6
     assert linear.step(0.9, False, tokens) < 0 < linear.step(0.1, True, tokens)
 
