@@ -11,7 +11,7 @@ weights in one query each, plus the totals."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -146,11 +146,13 @@ def refit():
     the verdicts recorded are cleared: the fit carries their decisions now."""
     from .models import Seed, Verdict
 
+    # in one order whatever the database's (the fit shuffles with a fixed seed: the same
+    # decisions give the same weights on SQLite and PostgreSQL)
     examples = [
         (tokens, learnt_as == SPAM)
         for model in (Seed, Verdict)
-        for tokens, learnt_as in model.objects.exclude(learnt_as="").values_list(
-            "tokens", "learnt_as"
+        for _, tokens, learnt_as in sorted(
+            model.objects.exclude(learnt_as="").values_list("pk", "tokens", "learnt_as")
         )
         if tokens
     ]
@@ -160,6 +162,11 @@ def refit():
         [Weight(token=t, weight=w) for t, w in weights.items() if w], batch_size=500
     )
     Verdict.objects.exclude(step=0).update(step=0)
+    if connection.vendor == "postgresql":
+        # the planner's statistics for the new rows: without them PostgreSQL scanned the
+        # whole table for each comment's weights (3.6 ms instead of 0.7 ms, measured)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Weight._meta.db_table}")
     return len(examples)
 
 
