@@ -3,7 +3,7 @@ its combining with the naive Bayes (spamfilter/classifier.py). Pure functions on
 strings: the weights themselves are rows in the database (spamfilter/models.py, ``Weight``).
 
 A comment's features are the naive Bayes tokens (spamfilter/features.py) plus what only this
-model reads: its character 3- to 5-grams (``c:...``, of the lower-cased text without links),
+model reads: its character 4-grams (``c:...``, of the lower-cased text without links),
 its shape (``shape:...``: length, upper-case share, digits, exclamation marks) and a constant
 ``bias``. Each of a comment's n features has the value 1/√n (the vector has length 1: a long
 comment does not weigh more than a short one), so a comment's score is
@@ -21,7 +21,9 @@ import random
 
 from . import features
 
-CHARS = (3, 4, 5)
+# 4-grams alone did as well as 3- to 5-grams on make bench-spam (F1 0.936 with 1.6% held at
+# 0.95, against 0.936 with 2.0%, in memory) with a third of the tokens to read and write.
+CHARS = (4,)
 LINEAR_ONLY = ("c:", "shape:")  # tokens the naive Bayes does not count
 BIAS = "bias"
 # One moderator decision's step, and the batch fit's passes and first rate (rate / (1 + pass)).

@@ -136,4 +136,4 @@ def test_the_backup_carries_the_weights(tmp_path):
     finally:
         copy.close()
     assert weights == dict(Weight.objects.values_list("token", "weight"))
-    assert weights["c:sub"] > 0
+    assert weights["c:subs"] > 0
