@@ -7,8 +7,10 @@ then score the held-out file's comments as new comments with ``manage.py spam_re
 Per file and averaged: precision, recall, F1 and the false-positive rate at the default
 thresholds; in the same run the site's rules without the classifier (comments.moderation's
 decision with the filter off), the learning curve (the average F1 after 25, 50, 100, 200 and
-all training decisions, in a shuffled order), which features help (each kind left out in
-turn), the scoring time per comment, and the size the dependencies add to the virtualenv.
+all training decisions, in a shuffled order), which of the naive Bayes' features help (each
+kind left out in turn), the two models alone and together (and with the threshold chosen on
+the training videos only), the scoring time per comment, and the size the dependencies add
+to the virtualenv.
 On a throwaway SQLite database; prints a Markdown table (README, "Spam filter") and writes
 bench/spam_results.json.
 """
@@ -30,6 +32,12 @@ CURVE = [25, 50, 100, 200, None]
 REPEAT = 3  # timed passes over each held-out file (the best is reported)
 # What the optional Akismet client adds (certifi and idna were there already, for requests).
 AKISMET_DISTRIBUTIONS = ["akismet", "httpx", "httpcore", "h11", "anyio", "sniffio"]
+
+
+def models_compared(files):
+    from bench.spam_models import models_compared as compare  # ROOT is on the path (setup)
+
+    return compare(files)
 
 
 def setup(folder):
@@ -234,6 +242,7 @@ def main():
             for size, points in curve.items()
         },
         "features": ablation(files),
+        "models": models_compared(files),  # bench/spam_models.py
         "dependency_bytes": {"classifier": 0, "akismet": size_of(AKISMET_DISTRIBUTIONS)},
     }
     (ROOT / "bench" / "spam_results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -263,7 +272,10 @@ def table(results):
     rows = [
         head,
         "|" + "---|" * (len(files) + 2),
-        line("filter: held or spam (p ≥ 0.90)", [f["filter"] for f in files]),
+        line(
+            f"filter: held or spam (p ≥ {files[0]['filter']['hold_threshold']:.2f})",
+            [f["filter"] for f in files],
+        ),
         line("filter: sent to spam (p ≥ 0.99)", [f["filter"]["sent_to_spam"] for f in files]),
         line("rules alone (defaults)", [f["rules"] for f in files]),
         line(
@@ -288,11 +300,21 @@ def table(results):
     ]
     features = [
         "",
-        "| features (in memory, hold threshold) | average F1 | average FPR |",
+        "| naive Bayes features (in memory, its p ≥ 0.90) | average F1 | average FPR |",
         "|---|---|---|",
         *(
             f"| {name} | {p['f1']:.3f} | {p['false_positive_rate']:.3f} |"
             for name, p in results["features"].items()
+        ),
+    ]
+    models = [
+        "",
+        "| models (in memory) | precision / recall / F1 / FPR, averaged |",
+        "|---|---|",
+        *(
+            f"| {name} | {p['precision']:.3f} / {p['recall']:.3f} / {p['f1']:.3f} / "
+            f"{p['false_positive_rate']:.3f} |"
+            for name, p in results["models"].items()
         ),
     ]
     ms = average([f["filter"] for f in files], "ms_per_comment")
@@ -308,7 +330,7 @@ def table(results):
         f"the optional Akismet client {sizes['akismet'] / 1e6:.1f} MB "
         f"({', '.join(AKISMET_DISTRIBUTIONS)}).",
     ]
-    return "\n".join(rows + curve + features + tail)
+    return "\n".join(rows + curve + features + models + tail)
 
 
 if __name__ == "__main__":

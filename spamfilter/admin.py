@@ -114,13 +114,25 @@ class SpamFilterCommentAdmin(CommentAdmin):
                 gettext("Spam probability now: %(p)s") % {"p": shown(result.probability)},
             )
         )
-        for title, clues in [
-            (gettext("Towards spam:"), result.spammy),
-            (gettext("Towards legitimate:"), result.hammy),
+        parts.append(
+            format_html(
+                "<p>{}</p>",
+                gettext(
+                    "Naive Bayes (how often each token was in spam): %(bayes)s; logistic "
+                    "regression (each token's learnt weight): %(linear)s."
+                )
+                % {"bayes": shown(result.bayes), "linear": shown(result.linear)},
+            )
+        )
+        for title, clues, number in [
+            (gettext("Towards spam:"), result.spammy, "{:.2f}"),
+            (gettext("Towards legitimate:"), result.hammy, "{:.2f}"),
+            (gettext("Heaviest weights towards spam:"), result.heavy_spam, "{:+.2f}"),
+            (gettext("Heaviest weights towards legitimate:"), result.heavy_ham, "{:+.2f}"),
         ]:
             items = (
                 format_html_join(
-                    "", "<li><code>{}</code> {}</li>", ((t, f"{p:.2f}") for t, p in clues)
+                    "", "<li><code>{}</code> {}</li>", ((t, number.format(p)) for t, p in clues)
                 )
                 if clues
                 else format_html("<li>{}</li>", gettext("nothing"))

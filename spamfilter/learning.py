@@ -3,8 +3,12 @@ the decision has committed) with ``moderator`` True — the admin's list actions
 buttons, its change page, Trust and Block, the links in moderation mails.
 
 Spam → learnt as spam; approved, or "not spam" (spam back to pending) → learnt as ham. A
-moderator who changes their mind takes back what was learnt before (the verdict keeps the
-tokens it learnt), so a comment counts once. Trash and unapprove teach nothing (trash is not
+moderator who changes their mind takes back what was learnt before, so a comment counts once:
+the verdict keeps the tokens it learnt and the logistic regression's step; the counts are taken
+back exactly and the step subtracted (the opposite update). After train_spam_filter has
+re-fitted the weights the recorded steps are zero (the fit carries every decision): a change
+of mind then takes back the counts exactly, and the new decision's own step moves the weights
+the other way, until the next re-fit. Trash and unapprove teach nothing (trash is not
 a judgement of spam). Akismet, when configured, is told spam and not-spam (a task)."""
 
 import logging
@@ -37,11 +41,11 @@ def learn_from(comment, label):
     if verdict.learnt_as == label:
         return False
     if verdict.learnt_as:
-        store.unlearn(verdict.tokens, verdict.learnt_as)
+        store.unlearn(verdict.tokens, verdict.learnt_as, verdict.step)
     verdict.tokens = store.comment_tokens(comment)
-    store.learn(verdict.tokens, label)
+    verdict.step = store.learn(verdict.tokens, label)
     verdict.learnt_as = label
-    verdict.save(update_fields=["tokens", "learnt_as"])
+    verdict.save(update_fields=["tokens", "learnt_as", "step"])
     return True
 
 

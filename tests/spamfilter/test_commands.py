@@ -121,7 +121,7 @@ def test_spam_report_scores_a_file_and_stores_nothing(db, spam_files):
     )
     text = run("spam_report", "--csv", str(spam_files[3]))
     assert "448 comments (245 spam), scored as new comments" in text
-    assert "Held or sent to spam (probability ≥ 0.90): precision" in text
+    assert "Held or sent to spam (probability ≥ 0.95): precision" in text
     assert "Sent to spam (probability ≥ 0.99)" in text
 
 

@@ -14,7 +14,8 @@ class Command(BaseCommand):
         "Teach the spam filter the site's whole history (spam comments as spam, approved ones "
         "as legitimate), or seed it from a labelled CSV file (columns COMMENT_ID, AUTHOR, "
         "CONTENT, label: 1 spam, 0 legitimate). Each comment or row is learnt once, however "
-        "often this runs; all or nothing."
+        "often this runs; all or nothing. Then the logistic regression's weights are fitted again "
+        "from every decision learnt."
     )
 
     def add_arguments(self, parser):
@@ -38,12 +39,14 @@ class Command(BaseCommand):
                 learnt, skipped = self.learn_history()
             else:
                 learnt, skipped = self.learn_rows(rows)
+            fitted = store.refit()
         nspam, nham = store.totals()
         self.stdout.write(
             f"Learnt {learnt['spam']} spam and {learnt['ham']} legitimate comment(s); "
             f"{skipped} already learnt, left as they were."
         )
         self.stdout.write(f"The filter now knows {nspam} spam and {nham} legitimate decisions.")
+        self.stdout.write(f"Its weights were fitted again from {fitted} decisions.")
         if not store.is_ready(nspam, nham):
             self.stdout.write(
                 self.style.WARNING(
@@ -74,8 +77,10 @@ class Command(BaseCommand):
                     skipped += 1
                 else:
                     label = store.SPAM if row.spam else store.HAM
-                    store.learn(store.comment_tokens(row.comment), label)
-                    Seed.objects.create(key=row.key[:200], learnt_as=label)
+                    tokens = store.comment_tokens(row.comment)
+                    # the counts now, the weights in the re-fit that follows (no step)
+                    store.learn(tokens, label, step=0)
+                    Seed.objects.create(key=row.key[:200], learnt_as=label, tokens=tokens)
                     known.add(row.key)
                     learnt[label] += 1
                 advance()
