@@ -41,7 +41,7 @@ class ArticleDetailView(DetailView):
         if queryset is not None or self.request.user.is_staff:
             return super().get_object(queryset)
         slug = self.kwargs["slug"]
-        article = kept(slug, ("article", slug), lambda: self._by_slug(slug))
+        article = kept(slug, ("article", slug), lambda: self._by_slug(slug), self.request)
         if article is None or not article.is_published:
             raise Http404("No such article.")
         return article

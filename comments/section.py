@@ -89,7 +89,7 @@ def section_context(request, article, cpage=1, form=None, shared=False):
         reply_to = approved_comment(article, form["parent"].value())
     if is_open:
         expires(request, comments_close_at(article))  # the page changes when the form goes
-    page = comment_page(article, cpage, own_comment_ids(request))
+    page = comment_page(article, cpage, own_comment_ids(request), request=request)
     url = page_url(article, page.number)
     return {
         "article": article,

@@ -100,14 +100,15 @@ def thread_roots(article, newest_first=False):
     )
 
 
-def comment_page(article, number=None, own_ids=(), newest_first=None):
+def comment_page(article, number=None, own_ids=(), newest_first=None, request=None):
     """The requested page of threads (the first by default), in DiscussionSettings' order
     (oldest or newest first; replies stay oldest first).
 
     The same for every reader who has no comment awaiting moderation: such a page is built
     once per process for each version of the article's pages in the page cache
     (pagecache.data; the group is the article's slug, as articles.models names it), so it is
-    exactly as fresh as the cached page. Nobody changes a CommentPage once it is built."""
+    exactly as fresh as the cached page (``request``: the one it is for, see pagecache.data).
+    Nobody changes a CommentPage once it is built."""
     number = 1 if number is None else number
     if newest_first is None:
         newest_first = order.newest_first()
@@ -116,7 +117,8 @@ def comment_page(article, number=None, own_ids=(), newest_first=None):
     if own_ids:
         return _comment_page(article, number, own_ids, newest_first)
     key = ("comment-page", article.pk, number, newest_first, per_page())
-    return kept(article.slug, key, lambda: _comment_page(article, number, (), newest_first))
+    build = lambda: _comment_page(article, number, (), newest_first)  # noqa: E731
+    return kept(article.slug, key, build, request)
 
 
 def _comment_page(article, number, own_ids, newest_first):

@@ -27,17 +27,22 @@ logger = logging.getLogger(__name__)
 VALUES_KEPT = 16  # (group, version, key) entries per process, the most recently used kept
 _values = OrderedDict()
 _lock = threading.Lock()  # threaded servers: each change of _values is several steps
+SEEN = "_page_versions"  # a request's attribute: {group: version} read while it is answered
 
 
-def kept(group, key, compute):
-    """``compute()``, or the value it gave for this ``key`` since ``group`` last changed."""
+def kept(group, key, compute, request=None):
+    """``compute()``, or the value it gave for this ``key`` since ``group`` last changed.
+    ``request``: the request this is for; the group's version is read once for all the values
+    it asks for (a page's article and its comments: a GET, which changes nothing meanwhile)."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
+    seen = request.__dict__.setdefault(SEEN, {}) if request is not None else {}
     try:
-        version = cache.group_version(group)
+        version = seen[group] if group in seen else cache.group_version(group)
     except Exception as error:  # the shared cache is down: the page still renders
         logger.warning("Page cache unavailable (%s: %s)", type(error).__name__, error)
         return compute()
+    seen[group] = version
     entry = (group, version, key)
     with _lock:
         if entry in _values:

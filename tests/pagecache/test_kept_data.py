@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from pagecache import data
+from pagecache import cache, data
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.pagecache.conftest import AWAITING
 from tests.pagecache.test_refresh import COMMENT_CHANGES
@@ -156,3 +156,12 @@ def test_an_unknown_address_is_not_found_until_the_article_exists(
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(slug="not-yet", status=Article.Status.PUBLISHED)
     assert reader.get("/articles/not-yet/").status_code == 200
+
+
+def test_a_page_reads_its_version_once(url, essay, reader, monkeypatch):
+    reads = []
+    read = cache.group_version
+    monkeypatch.setattr(cache, "group_version", lambda group: reads.append(group) or read(group))
+    CommentFactory(article=essay, body="Shown.")
+    reader.get(url)
+    assert reads == [essay.slug]  # for the article and for its comments
