@@ -17,6 +17,7 @@ from django.db.models import Count, Q, TextField, Window
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from natoblog.prepared import Prepared
 from pagecache.data import kept
 
 from . import order
@@ -124,11 +125,7 @@ def comment_page(article, number=None, own_ids=(), newest_first=None, request=No
 def _comment_page(article, number, own_ids, newest_first):
     start = (number - 1) * per_page()
     # the ids of this page's threads, with the number of threads in all
-    roots = list(
-        thread_roots(article, newest_first)
-        .annotate(threads=Window(Count("pk")))
-        .values_list("pk", "threads")[start : start + per_page()]
-    )
+    roots = PAGE_ROOTS.rows(article.pk, newest_first, start, per_page())
     if not roots and number != 1:
         raise Http404("No such page of comments.")
     page_roots = [pk for pk, _ in roots]
@@ -148,7 +145,9 @@ def _comment_page(article, number, own_ids, newest_first):
         visible |= mine
     roots = set(page_roots)
     rows = []
-    if page_roots or own_ids:
+    if page_roots and num_pages == 1 and not own_ids and connection.vendor in TEXT_TIMES:
+        rows = to_rows(ONE_PAGE_ROWS.rows(article.pk))  # (every approved comment)
+    elif page_roots or own_ids:
         rows = display_rows(
             Comment.objects.filter(article=article).filter(visible).order_by("created_at", "pk")
         )
@@ -184,22 +183,31 @@ def _comment_page(article, number, own_ids, newest_first):
     )
 
 
-def display_rows(comments):
-    """The DISPLAY_FIELDS of ``comments``, a ``Row`` each.
+TEXT_TIMES = ("postgresql", "sqlite")  # where the times are read as text (display_query)
 
-    On PostgreSQL and SQLite the times are read as text and parsed here: Django reads each
-    timestamptz from psycopg through a loader of its own, in Python, which cost as much as all
-    the rest of a thousand rows (the "render ms" column of make bench shows it). The
-    text is ISO 8601 in the connection's time zone (PostgreSQL, which Django sets to UTC) or
-    UTC without an offset (SQLite, as Django stores it)."""
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return [Row._make(row) for row in comments.values_list(*DISPLAY_FIELDS)]
+
+def display_query(comments):
+    """The DISPLAY_FIELDS of ``comments`` as a values_list, for ``to_rows``.
+
+    On PostgreSQL and SQLite the times are read as text and parsed in ``to_rows``: Django reads
+    each timestamptz from psycopg through a loader of its own, in Python, which cost as much as
+    all the rest of a thousand rows (the "render ms" column of make bench shows it). The text
+    is ISO 8601 in the connection's time zone (PostgreSQL, which Django sets to UTC) or UTC
+    without an offset (SQLite, as Django stores it)."""
+    if connection.vendor not in TEXT_TIMES:
+        return comments.values_list(*DISPLAY_FIELDS)
     fields = [*DISPLAY_FIELDS]
     fields[CREATED_AT], fields[EDITED_AT] = "created_at_text", "edited_at_text"
-    rows = comments.annotate(
+    return comments.annotate(
         created_at_text=Cast("created_at", TextField()),
         edited_at_text=Cast("edited_at", TextField()),  # mostly NULL: no converter per row
     ).values_list(*fields)
+
+
+def to_rows(rows):
+    """A ``Row`` for each row of ``display_query``."""
+    if connection.vendor not in TEXT_TIMES:
+        return [Row._make(row) for row in rows]
     parse, utc, cut, edit = datetime.fromisoformat, UTC, CREATED_AT, EDITED_AT
     result = []
     for row in rows:
@@ -213,6 +221,29 @@ def display_rows(comments):
                 edited = edited.replace(tzinfo=utc)
         result.append(Row(*row[:cut], created, *row[cut + 1 : edit], edited, *row[edit + 1 :]))
     return result
+
+
+def display_rows(comments):
+    """The DISPLAY_FIELDS of ``comments``, a ``Row`` each."""
+    return to_rows(display_query(comments))
+
+
+# The two queries of nearly every page, built once (natoblog.prepared): the ids of a page's
+# threads with how many there are, and, when they are all on one page, every approved comment.
+PAGE_ROOTS = Prepared(
+    lambda article_id, newest_first, start, size: (
+        thread_roots(article_id, newest_first)
+        .annotate(threads=Window(Count("pk")))
+        .values_list("pk", "threads")[start : start + size]
+    )
+)
+ONE_PAGE_ROWS = Prepared(
+    lambda article_id: display_query(
+        Comment.objects.filter(article=article_id, status=Comment.Status.APPROVED).order_by(
+            "created_at", "pk"
+        )
+    )
+)
 
 
 def build_tree(comments, removed=(), newest_first=False):
