@@ -1,14 +1,20 @@
-"""The site as an ASGI application: ``gunicorn -c deploy/gunicorn.conf.py natoblog.asgi`` with
+"""The site as an ASGI application: ``gunicorn -c deploy/gunicorn.conf.py`` with
 ``GUNICORN_WORKER_CLASS=uvicorn`` (gunicorn alone, for hosts without nginx).
 
 Django's ASGI handler, behind pagecache.asgi's short path: a page this process holds for
-anonymous readers is answered from the ASGI scope, before Django builds a request."""
+anonymous readers is answered from the ASGI scope, before Django builds a request.
+
+Django's ASGI handler runs each request's sync code (the middleware, the views) in a thread
+of that request's own (asgiref's ThreadSensitiveContext), so a persistent database connection
+would never be used again, only left open: here connections are closed at the end of each
+request (``DATABASE_CONN_MAX_AGE`` 0, unless the environment says otherwise)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "natoblog.settings")
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 
 django_application = get_asgi_application()
 

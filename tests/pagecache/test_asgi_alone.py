@@ -8,19 +8,32 @@ The site runs under gunicorn as deployed, on a throwaway SQLite file with the pa
 directory every process shares).
 """
 
+import asyncio
 import gzip
 import http.client
+import secrets
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 
 import brotli
 import pytest
+import uvloop
+from django.test import Client
 
 from harness import ROOT
+from harness.databases import redis_prefix
 from harness.processes import free_port, gunicorn, gunicorn_command, manage
-from tests.pagecache.test_across_processes import ADD_APPROVED, URL, site_environment
+from pagecache import asgi as short_path
+from pagecache import cache as page_cache
+from tests.pagecache.test_across_processes import (
+    ADD_APPROVED,
+    URL,
+    redis_url,
+    site_environment,
+)
 from tests.pagecache.test_gunicorn_alone import settings_with
 
 BROWSER = "gzip, deflate, br"
@@ -56,14 +69,28 @@ def test_the_uvicorn_mode_serves_natoblog_asgi_with_keep_alive(monkeypatch):
     assert settings_with(monkeypatch)["wsgi_app"] == "natoblog.wsgi:application"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture(
+    scope="module",
+    params=[
+        "files",
+        pytest.param(
+            "redis", marks=pytest.mark.skipif(not redis_url(), reason="REDIS_URL is not set")
+        ),
+    ],
+)
+def site(request, tmp_path_factory):
     """The settings of a migrated throwaway SQLite database with the page cache on (exact:
-    no PAGE_CACHE_PROXY_SECONDS)."""
+    no PAGE_CACHE_PROXY_SECONDS); the versions in the shared directory, or in Redis (with
+    REDIS_URL set: keys under a prefix of their own, deleted at the end)."""
     work = tmp_path_factory.mktemp("asgi-alone")
     env = site_environment(work / "var", work / "db.sqlite3")
     manage(env, "migrate", "--noinput", "-v0")
-    return env
+    if request.param == "files":
+        yield env
+        return
+    prefix = f"asgi-alone-test-{secrets.token_hex(4)}"
+    with redis_prefix(redis_url(), prefix):
+        yield env | {"REDIS_URL": redis_url(), "CACHE_KEY_PREFIX": prefix}
 
 
 def shell(site, code):
@@ -271,3 +298,124 @@ def test_readers_at_once_each_get_the_same_page(server):
     assert len(seen) == readers * rounds
     assert all(same for _, same in seen)
     assert {coding for coding, _ in seen} == {"br", "gzip", None}
+
+
+# In-process: the short path's answer from what the WSGI stack taught this process
+
+
+def scope_for(path, headers=(), method="GET", query=b""):
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"testserver"), *headers],
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 50000),
+    }
+
+
+def test_in_process_the_asgi_answer_is_the_wsgi_short_paths(url, essay, cached):
+    cached()  # the whole stack, then the WSGI short path: this process knows the page
+    for accept in (BROWSER, "gzip", ""):
+        wsgi = Client().get(url, HTTP_ACCEPT_ENCODING=accept)
+        status, headers, body = short_path._answer(
+            scope_for(url, [(b"accept-encoding", accept.encode())])
+        )
+        assert (status, body) == (200, wsgi.content)
+        sent = {name.decode(): value.decode() for name, value in headers}
+        assert sent == dict(wsgi.items()), accept
+    etag = wsgi["ETag"].encode()
+    assert short_path._answer(scope_for(url, [(b"if-none-match", etag)]))[0] == 304
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        scope_for(URL, [(b"cookie", b"sessionid=whatever")]),
+        scope_for(URL, [(b"cookie", b"csrftoken=abc; remembered=1")]),
+        scope_for(URL, [(b"authorization", b"Basic b2xnYTpwYXNz")]),
+        scope_for(URL, query=b"replytocom=1"),
+        scope_for(URL, [(b"accept-encoding", b"br"), (b"accept-encoding", b"gzip")]),
+        scope_for(URL, [(b"host", b"evil.example")]),
+        scope_for("/articles/another/"),
+    ],
+    ids=["session", "another cookie", "credentials", "query", "twice", "host", "unknown"],
+)
+def test_in_process_anything_but_a_plain_request_for_a_known_page_goes_to_django(
+    url, essay, cached, scope
+):
+    assert url == URL
+    cached()
+    assert short_path._answer(scope_for(url)) is not None
+    assert short_path._answer(scope) is None
+
+
+def test_in_process_a_changed_page_goes_to_django(url, essay, cached):
+    cached()
+    assert short_path._answer(scope_for(url)) is not None
+    page_cache._bump([essay.slug])  # what another process does after a commit
+    assert short_path._answer(scope_for(url)) is None
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_exact_a_version_read_serves_only_the_requests_that_arrived_before_it(settings, loop):
+    """PAGE_CACHE_PROXY_SECONDS=0: a request whose task was scheduled before the read uses
+    it; one scheduled after reads again (on asyncio's loop and on uvloop's, which the
+    uvicorn workers run)."""
+    settings.PAGE_CACHE_PROXY_SECONDS = 0
+    seen = {}
+
+    async def request(name, versions):
+        seen[name] = versions.fresh().get("v")
+
+    async def main():
+        versions = short_path.Versions()
+        before = asyncio.ensure_future(request("arrived before", versions))
+        versions["v"] = "read now"
+        after = asyncio.ensure_future(request("arrived after", versions))
+        await asyncio.gather(before, after)
+        await asyncio.sleep(0)
+        seen["later"] = versions.get("v")
+
+    factory = uvloop.new_event_loop if loop == "uvloop" else asyncio.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())
+    assert seen == {"arrived before": "read now", "arrived after": None, "later": None}
+
+
+def test_bounded_a_version_is_read_again_once_the_bound_has_passed(settings, monkeypatch):
+    settings.PAGE_CACHE_PROXY_SECONDS = 2
+    now = [100.0]
+    monkeypatch.setattr(short_path.time, "monotonic", lambda: now[0])
+
+    async def main():
+        versions = short_path.Versions()
+        versions["v"] = "read at 100"
+        await asyncio.sleep(0)  # a later request: still kept
+        now[0] = 101.9
+        kept = versions.fresh().get("v")
+        now[0] = 102.0
+        return kept, versions.fresh().get("v")
+
+    assert asyncio.run(main()) == ("read at 100", None)
+
+
+def test_under_asgi_database_connections_are_closed_after_each_request(site):
+    """Each request's views run in a thread of its own there: a connection kept open would
+    never be used again."""
+    show = "import natoblog.asgi; from django.conf import settings; "
+    show += "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    env = site | {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}
+    for extra, shown in (({}, "0"), ({"DATABASE_CONN_MAX_AGE": "30"}, "30")):
+        done = subprocess.run(
+            [sys.executable, "-c", show],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.split()[-1] == shown
