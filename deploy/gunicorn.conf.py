@@ -43,10 +43,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
 # (an empty ASGI app) 58,508 and 63,430. Django's ASGI handler itself is slower than its WSGI
 # one (a sync view runs in a thread the handler hands it to), so uncached pages gain nothing;
 # the cached page, answered by pagecache/asgi.py before Django builds a request, gains most:
-# the cached 100-comment page, one make bench run, 2 workers, against nginx serving the same
-# bytes as a file: 0.74 as is, 0.37 gzip, 0.25 Brotli with PAGE_CACHE_PROXY_SECONDS=1 (each
-# worker reads a page's version at most once a second); 0.39, 0.21 and 0.22 exact (0: the
-# version read for the requests that arrived before it); gthread: 0.08, 0.03, 0.05.
+# the cached 100-comment page, make bench, 2 workers, against nginx serving the same bytes
+# as a file in the same run: 0.74 to 0.77 as is, 0.37 to 0.66 gzip, 0.25 Brotli with
+# PAGE_CACHE_PROXY_SECONDS=1 (each worker reads a page's version at most once a second);
+# 0.39 to 0.40, 0.20 to 0.21 and 0.18 to 0.22 exact (0: one version read for the requests
+# that arrived before it); gthread, earlier: 0.08, 0.03, 0.05.
 # (README, "Performance", "Gunicorn alone".) Each worker is one process with one event
 # loop; Django runs each request's views in a thread of that request's own (natoblog/asgi.py
 # closes database connections after each request).
