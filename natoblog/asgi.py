@@ -14,7 +14,8 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "natoblog.settings")
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+if not os.environ.get("DATABASE_CONN_MAX_AGE"):  # (empty, as in .env.example: unset)
+    os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 
 django_application = get_asgi_application()
 

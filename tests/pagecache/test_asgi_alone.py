@@ -409,7 +409,11 @@ def test_under_asgi_database_connections_are_closed_after_each_request(site):
     show = "import natoblog.asgi; from django.conf import settings; "
     show += "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
     env = site | {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}
-    for extra, shown in (({}, "0"), ({"DATABASE_CONN_MAX_AGE": "30"}, "30")):
+    for extra, shown in (
+        ({}, "0"),
+        ({"DATABASE_CONN_MAX_AGE": ""}, "0"),
+        ({"DATABASE_CONN_MAX_AGE": "30"}, "30"),
+    ):
         done = subprocess.run(
             [sys.executable, "-c", show],
             cwd=ROOT,
