@@ -44,10 +44,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
 # one (a sync view runs in a thread the handler hands it to), so uncached pages gain nothing;
 # the cached page, answered by pagecache/asgi.py before Django builds a request, gains most:
 # the cached 100-comment page, make bench, 2 workers, against nginx serving the same bytes
-# as a file in the same run: 0.74 to 0.77 as is, 0.37 to 0.66 gzip, 0.25 Brotli with
-# PAGE_CACHE_PROXY_SECONDS=1 (each worker reads a page's version at most once a second);
-# 0.39 to 0.40, 0.20 to 0.21 and 0.18 to 0.22 exact (0: one version read for the requests
-# that arrived before it); gthread, earlier: 0.08, 0.03, 0.05.
+# as a file in the same run, three runs: 0.39 to 0.77 as is, 0.32 to 0.66 gzip, 0.25 to
+# 0.26 Brotli with PAGE_CACHE_PROXY_SECONDS=1 (each worker reads a page's version at most
+# once a second); 0.39 to 0.46, 0.20 to 0.26 and 0.18 to 0.30 exact (0: one version read
+# for the requests that arrived before it); gthread, earlier: 0.08, 0.03, 0.05.
 # (README, "Performance", "Gunicorn alone".) Each worker is one process with one event
 # loop; Django runs each request's views in a thread of that request's own (natoblog/asgi.py
 # closes database connections after each request).
