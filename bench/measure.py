@@ -66,7 +66,7 @@ def fetch(url, headers=None):
 
 def measure(size, per_page, django, ports, work, args):
     app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
-    alone = f"http://127.0.0.1:{ports['alone']}"  # gunicorn alone (its gthread mode)
+    alone = f"http://127.0.0.1:{ports['alone']}"  # gunicorn alone (--alone-worker-class)
     queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
     queries_cold, render_ms_cold, _ = django.measure(PAGE + "?bench", cold=True)
     queries_cached, _, _ = django.measure(PAGE)

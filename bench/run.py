@@ -3,9 +3,10 @@
 It seeds a throwaway database (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) with
 the essay and N threaded comments (30% replies), starts gunicorn (deploy/gunicorn.conf.py)
 twice, as deployed behind nginx (sync workers) and as deployed alone
-(GUNICORN_WORKER_CLASS=gthread: threaded workers with keep-alive; --alone-worker-class sync
-measures sync workers alone instead), and nginx (deploy/nginx.conf, its "# site" lines
-rewritten for 127.0.0.1) in front of the first, as processes of its own, and runs wrk against:
+(GUNICORN_WORKER_CLASS=uvicorn: uvicorn workers serving natoblog.asgi, with keep-alive;
+--alone-worker-class gthread or sync measures gunicorn's own workers alone instead), and
+nginx (deploy/nginx.conf, its "# site" lines rewritten for 127.0.0.1) in front of the first,
+as processes of its own, and runs wrk against:
 
   static         a copy of the page's HTML served by nginx as a file: the limit on this machine;
                  asked for gzip, and as browsers ask ("gzip, deflate, br"), the same page's
@@ -14,7 +15,7 @@ rewritten for 127.0.0.1) in front of the first, as processes of its own, and run
                  as a logged-in reader gets it: its comments read once per version of the
                  page (pagecache.data); "render ms" in-process, and "(cold)" with nothing
                  kept: the comments read for each request, as after a change
-  cached/app     the page from the app's page cache, gunicorn alone (no nginx, its gthread
+  cached/app     the page from the app's page cache, gunicorn alone (no nginx, its uvicorn
                  mode); asked for gzip, and as browsers ask (the app's copies)
   cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
   ... gzip       the same, asking for gzip (the app's copy, kept by nginx)
@@ -74,8 +75,14 @@ def main():
     parser.add_argument(
         "--alone-worker-class",
         choices=ALONE_WORKER_CLASSES,
-        default="gthread",
+        default="uvicorn",
         help="the workers of gunicorn alone (deploy/gunicorn.conf.py's GUNICORN_WORKER_CLASS)",
+    )
+    parser.add_argument(
+        "--alone-exact",
+        action="store_true",
+        help="gunicorn alone with PAGE_CACHE_PROXY_SECONDS=0: each page's version read for "
+        "every request (by default it has the 1 s bound nginx's micro-cache has here)",
     )
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
     parser.add_argument(
@@ -104,6 +111,8 @@ def main():
 
         ports = {n: free_port() for n in ("app", "alone", "nginx", "static")}
         alone = {"GUNICORN_WORKER_CLASS": args.alone_worker_class}
+        if args.alone_exact:
+            alone["PAGE_CACHE_PROXY_SECONDS"] = "0"
         stack.enter_context(nginx_process(work, ports))
         results = []
         # up to 1000 comments all on one page; more with the default pagination
@@ -136,7 +145,8 @@ def main():
                 "database": database["kind"],
                 "cache": cache["kind"],
                 "gunicorn": f"{args.workers} sync workers (deploy/gunicorn.conf.py)",
-                "gunicorn_alone": gunicorn_described(env | alone),
+                "gunicorn_alone": gunicorn_described(env | alone)
+                + f", PAGE_CACHE_PROXY_SECONDS={(env | alone)['PAGE_CACHE_PROXY_SECONDS']}",
                 "nginx": nginx_version(),
                 "wrk": f"-t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds",
                 "post": "1 connection, 100 ms between posts, during cached/nginx load",
@@ -158,7 +168,7 @@ def main():
 
 # gunicorn alone (deploy/gunicorn.conf.py's modes)
 
-ALONE_WORKER_CLASSES = ("gthread", "sync")
+ALONE_WORKER_CLASSES = ("uvicorn", "gthread", "sync")
 
 
 def gunicorn_described(env):
@@ -172,12 +182,14 @@ def gunicorn_described(env):
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    text = f"{conf['workers']} {conf['worker_class']} workers"
-    if conf["worker_class"] == "gthread":
+    text = f"{conf['workers']} {conf['mode']} workers"
+    if conf["mode"] == "gthread":
         text += f", {conf['threads']} threads each, keep-alive {conf['keepalive']} s"
+    elif conf["mode"] == "uvicorn":
+        text += f" ({conf['worker_class']}, {conf['wsgi_app']}), keep-alive {conf['keepalive']} s"
     else:
         text += ", a connection per request (no keep-alive)"
-    return text + " (deploy/gunicorn.conf.py, GUNICORN_WORKER_CLASS=" + conf["worker_class"] + ")"
+    return text + f" (deploy/gunicorn.conf.py, GUNICORN_WORKER_CLASS={conf['mode']})"
 
 
 # Tools

@@ -85,8 +85,9 @@ def gunicorn_command(*args, python=None):
 @contextmanager
 def gunicorn(env, port):
     """The site as deployed (deploy/gunicorn.conf.py: its workers from GUNICORN_WORKERS in
-    ``env``) on 127.0.0.1:``port``, once it answers; stopped at the end."""
-    command = gunicorn_command("-c", "deploy/gunicorn.conf.py", "natoblog.wsgi")
+    ``env``, the application module of its GUNICORN_WORKER_CLASS) on 127.0.0.1:``port``,
+    once it answers; stopped at the end."""
+    command = gunicorn_command("-c", "deploy/gunicorn.conf.py")
     env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}"}
     with running(command, cwd=ROOT, env=env) as process:
         wait_for(f"http://127.0.0.1:{port}/", process)

@@ -12,6 +12,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -19,9 +20,30 @@ logger = logging.getLogger(__name__)
 PAUSE_SECONDS = 5  # after a failure, how long to answer without trying Redis
 
 
+class Client(RedisCacheClient):
+    """Django's, but keeping one redis-py client a connection pool, where Django's makes a new
+    one for every command: redis-py's constructor fills its table of response callbacks
+    (169 of them) each time, 0.14 ms of CPU, more than the round trip to a local Redis
+    (measured: a version read in pagecache.asgi's short path, 0.20 ms before, see
+    pagecache/asgi.py). A client is only its pool and that table; it is safe to share between
+    threads as the pool is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = Client
         self._down_until = 0.0
 
     def _safely(self, method, default, *args, **kwargs):

@@ -51,7 +51,7 @@ import threading
 import time
 from collections import OrderedDict
 from functools import cache as once
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from django.apps import apps
@@ -110,11 +110,21 @@ def register_markup_settings(*names):
 
 def is_plain(request):
     """Whether the request gets the page every anonymous reader gets (see the module doc)."""
+    return plain(
+        request.method,
+        request.META.get("QUERY_STRING"),
+        "HTTP_AUTHORIZATION" in request.META,
+        request.COOKIES,
+    )
+
+
+def plain(method, query_string, authorization, cookie_names):
+    """``is_plain`` from the parts of a request (pagecache.asgi reads them from the scope)."""
     return (
-        request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
-        and "HTTP_AUTHORIZATION" not in request.META
-        and all(name == settings.CSRF_COOKIE_NAME for name in request.COOKIES)
+        method in ("GET", "HEAD")
+        and not query_string
+        and not authorization
+        and all(name == settings.CSRF_COOKIE_NAME for name in cookie_names)
     )
 
 
@@ -182,12 +192,17 @@ def page_key(request):
     return f"article-page:{digest.hexdigest()}"
 
 
-def _lookup(key, vkey):
+def _lookup(key, vkey, seen=None):
     """(the stored entry while current, else None; the group's version). May raise when the
-    shared cache is down."""
+    shared cache is down. ``seen``: versions read since this request arrived, used, added to."""
     with _local_lock:
         local = _local.get(key)
-    found = cache.get_many([vkey] if local else [key, vkey])
+    if local and seen is not None and vkey in seen:
+        found = {vkey: seen[vkey]}
+    else:
+        found = cache.get_many([vkey] if local else [key, vkey])
+        if seen is not None and vkey in found:
+            seen[vkey] = found[vkey]
     version = found.get(vkey) or _first_version(vkey)
     entry = local if local and local[0] == version else found.get(key)
     if local and entry is None:  # this process's copy is out of date
@@ -222,16 +237,29 @@ def _know(key, group):
 def serve_stored(request, key):
     """The response from this process's knowledge of ``key`` (pagecache.middleware), or None
     when the page must be rendered (unknown here, changed, expired, the cache down)."""
+    found = stored(key)
+    return None if found is None else stored_response(request, key, *found)
+
+
+def stored(key, seen=None):
+    """(the entry, its version) of ``key`` known here, once the group's version in the shared
+    cache (read since the request arrived: now, or ``seen``) says it is current; else None.
+    The one freshness rule of both short paths (pagecache.middleware, pagecache.asgi)."""
     group = _groups.get(key)
     if group is None:
         return None
     try:
-        entry, version = _lookup(key, version_key(group))
+        entry, version = _lookup(key, version_key(group), seen)
     except Exception:  # the view will say so (and render)
         return None
     if entry is None:
         return None
     _keep(key, entry)
+    return entry, version
+
+
+def stored_response(request, key, entry, version):
+    """The response to ``request`` from a current entry (``stored``)."""
     return _finish(request, None, entry[1], key, version, state="hit")
 
 
@@ -318,12 +346,10 @@ def _finish(request, response, copies, key, version, state="hit"):
     """The response to a plain request from the stored copies of its page: the one the
     reader's Accept-Encoding asks for. ``response`` is the one the view rendered, if it ran
     (its status and headers are kept), else one is made."""
-    etag = _etag(version, key)
-    if request.META.get("HTTP_IF_NONE_MATCH") and _matches(
-        etag, request.META["HTTP_IF_NONE_MATCH"]
-    ):
+    tag = etag(version, key)
+    if not_modified(tag, request.META.get("HTTP_IF_NONE_MATCH")):
         response = HttpResponseNotModified()
-        response["ETag"] = etag
+        response["ETag"] = tag
         patch_vary_headers(response, ["Accept-Encoding"])
         return _cache_headers(response, state)
     coding = encoding.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""), copies)
@@ -335,7 +361,7 @@ def _finish(request, response, copies, key, version, state="hit"):
     if coding:
         response["Content-Encoding"] = coding
     patch_vary_headers(response, ["Accept-Encoding"])
-    response["ETag"] = etag
+    response["ETag"] = tag
     response["Last-Modified"] = _modified(version)
     proxy = request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL
     if proxy and settings.PAGE_CACHE_PROXY_SECONDS > 0:
@@ -352,9 +378,16 @@ def _cache_headers(response, state):
     return response
 
 
-def _etag(version, key):
+@lru_cache(maxsize=256)
+def etag(version, key):
+    """The ETag of the page ``key`` at ``version``."""
     page = hashlib.blake2b(f"{version}|{key}".encode(), digest_size=12).hexdigest()
     return f'W/"{page}"'
+
+
+def not_modified(etag, if_none_match):
+    """Whether a request with this If-None-Match header gets a 304 for a page with ``etag``."""
+    return bool(if_none_match) and _matches(etag, if_none_match)
 
 
 def _modified(version):

@@ -41,30 +41,51 @@ class ShortPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = None
-        if cache.is_plain(request):
-            try:
-                key = cache.page_key(request)
-            except Exception:  # a host not allowed: the whole stack says so
-                key = None
-        headers = _headers.get(key) if key else None
+        key = short_path_key(request)
+        headers = stack_headers(key)
         if headers is not None:
             response = cache.serve_stored(request, key)
             if response is not None:
-                for name, value in headers:
-                    if name.lower() == "vary":
-                        patch_vary_headers(response, [v.strip() for v in value.split(",")])
-                    elif name not in response:
-                        response[name] = value
-                return response
+                return with_stack_headers(response, headers)
         response = self.get_response(request)
-        stored = getattr(response, "page_cache_key", None)
-        if stored is not None and stored == key and isinstance(response, HttpResponse):
-            if len(_headers) >= KEYS_KEPT:
-                _headers.clear()
-            _headers[key] = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in OWN_HEADERS
-            ]
+        learn(key, response)
         return response
+
+
+def short_path_key(request):
+    """The page key of a plain request, else None (the rules of both short paths: this
+    middleware and pagecache.asgi)."""
+    if not cache.is_plain(request):
+        return None
+    try:
+        return cache.page_key(request)
+    except Exception:  # a host not allowed: the whole stack says so
+        return None
+
+
+def stack_headers(key):
+    """The headers the whole stack gave the page ``key`` in this process, or None: not known
+    here, so not to be answered on a short path."""
+    return _headers.get(key) if key else None
+
+
+def with_stack_headers(response, headers):
+    """A response from the cache, with the headers the whole stack gave its page."""
+    for name, value in headers:
+        if name.lower() == "vary":
+            patch_vary_headers(response, [v.strip() for v in value.split(",")])
+        elif name not in response:
+            response[name] = value
+    return response
+
+
+def learn(key, response):
+    """After a plain request for ``key`` went through the whole stack: the headers it added,
+    if the page came from (or went into) the cache."""
+    stored = getattr(response, "page_cache_key", None)
+    if stored is not None and stored == key and isinstance(response, HttpResponse):
+        if len(_headers) >= KEYS_KEPT:
+            _headers.clear()
+        _headers[key] = [
+            (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
+        ]
