@@ -246,7 +246,10 @@ def test_a_logged_in_reader_is_never_served_the_shared_copy_nor_a_post_without_t
     ("accept", "encoding"),
     [
         ("gzip", "gzip"),
-        ("gzip, deflate, br", "br"),
+        ("gzip, deflate, br", "br"),  # (what browsers send: matched exactly, then the rest)
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip, deflate", "gzip"),
+        ("Deflate, BR;q=1.0, GZIP", "br"),
         ("br", "br"),
         ("br;q=0, gzip", "gzip"),
         ("identity", None),
