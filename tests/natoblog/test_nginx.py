@@ -246,7 +246,7 @@ def test_a_logged_in_reader_is_never_served_the_shared_copy_nor_a_post_without_t
     ("accept", "encoding"),
     [
         ("gzip", "gzip"),
-        ("gzip, deflate, br", "br"),  # (what browsers send: matched exactly, then the rest)
+        ("gzip, deflate, br", "br"),  # what browsers send
         ("gzip, deflate, br, zstd", "br"),
         ("gzip, deflate", "gzip"),
         ("Deflate, BR;q=1.0, GZIP", "br"),
