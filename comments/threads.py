@@ -11,6 +11,7 @@ import math
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from django.db import connection
 from django.db.models import Count, Q, TextField, Window
@@ -118,7 +119,7 @@ def comment_page(article, number=None, own_ids=(), newest_first=None, request=No
     if own_ids:
         return _comment_page(article, number, own_ids, newest_first)
     key = ("comment-page", article.pk, number, newest_first, per_page())
-    build = lambda: _comment_page(article, number, (), newest_first)  # noqa: E731
+    build = partial(_comment_page, article, number, (), newest_first)
     return kept(article.slug, key, build, request)
 
 

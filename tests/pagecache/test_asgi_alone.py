@@ -34,7 +34,7 @@ from tests.pagecache.test_across_processes import (
     redis_url,
     site_environment,
 )
-from tests.pagecache.test_gunicorn_alone import settings_with
+from tests.pagecache.test_gunicorn_alone import readers_at_once_get, settings_with
 
 BROWSER = "gzip, deflate, br"
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}
@@ -269,35 +269,11 @@ def test_everything_else_goes_to_django(server):
 def test_readers_at_once_each_get_the_same_page(server):
     """Readers at once on one worker's event loop (which share each version read): each gets
     the page every other gets, in the encoding it asked for."""
-    page = ask(server)[1]
-    readers, rounds = 8, 15
-    start = threading.Barrier(readers)
-    seen, failures = [], []
 
-    def read(n):
-        connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
-        try:
-            start.wait()
-            for i in range(rounds):
-                encoding = (BROWSER, "gzip", "")[(n + i) % 3]
-                response, body, _ = ask(
-                    server, headers={"Accept-Encoding": encoding}, connection=connection
-                )
-                seen.append((response.getheader("Content-Encoding"), body == page))
-        except Exception as error:  # reported below, with the thread
-            failures.append((n, repr(error)))
-        finally:
-            connection.close()
+    def fetch(connection, encoding):
+        return ask(server, headers={"Accept-Encoding": encoding}, connection=connection)[:2]
 
-    threads = [threading.Thread(target=read, args=(n,)) for n in range(readers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert failures == []
-    assert len(seen) == readers * rounds
-    assert all(same for _, same in seen)
-    assert {coding for coding, _ in seen} == {"br", "gzip", None}
+    readers_at_once_get(ask(server)[1], server, fetch)
 
 
 # In-process: the short path's answer from what the WSGI stack taught this process

@@ -110,30 +110,35 @@ def test_alone_several_threads_at_once_each_get_the_same_page(site):
     """Readers at once on one worker's threads: each gets the page every other gets, in the
     encoding it asked for (the short path's per-process copies are shared by the threads)."""
     port = free_port()
-    readers, rounds = 8, 15
     with gunicorn(site | ALONE | {"GUNICORN_THREADS": "4"}, port):
         page = get(http.client.HTTPConnection("127.0.0.1", port, timeout=30))[1]
-        start = threading.Barrier(readers)
-        seen, failures = [], []
+        readers_at_once_get(page, port, get)
 
-        def read(n):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            try:
-                start.wait()
-                for i in range(rounds):
-                    encoding = (BROWSER, "gzip", "")[(n + i) % 3]
-                    response, body = get(connection, encoding)
-                    seen.append((response.getheader("Content-Encoding"), body == page))
-            except Exception as error:  # reported below, with the thread
-                failures.append((n, repr(error)))
-            finally:
-                connection.close()
 
-        threads = [threading.Thread(target=read, args=(n,)) for n in range(readers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+def readers_at_once_get(page, port, fetch, readers=8, rounds=15):
+    """``readers`` on connections of their own, started at once, each asking ``rounds`` times
+    (``fetch(connection, accept_encoding)``: the response and its decoded body) by turns as
+    browsers do, for gzip and as is: each gets ``page``, in the encoding it asked for."""
+    start = threading.Barrier(readers)
+    seen, failures = [], []
+
+    def read(n):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            start.wait()
+            for i in range(rounds):
+                response, body = fetch(connection, (BROWSER, "gzip", "")[(n + i) % 3])
+                seen.append((response.getheader("Content-Encoding"), body == page))
+        except Exception as error:  # reported below, with the thread
+            failures.append((n, repr(error)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
     assert failures == []
     assert len(seen) == readers * rounds
     assert all(same for _, same in seen)

@@ -1,6 +1,8 @@
 import pytest
 
+from comments.models import Comment
 from spamfilter import store
+from tests.factories import CommentFactory
 
 SPAM_TEXTS = [
     "check out my channel and subscribe free money http://cheap-pills.example/win",
@@ -42,3 +44,15 @@ def on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture
+def held(essay):
+    """A comment that looks like spam, waiting in the moderation queue."""
+    return CommentFactory(
+        article=essay,
+        status=Comment.Status.PENDING,
+        author_name="Promo Bot",
+        author_email="bot@spam.example",
+        body="Check out my channel http://promo.example/",
+    )

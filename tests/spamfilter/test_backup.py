@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from spamfilter import store
+from spamfilter.models import Weight
 
 from .conftest import teach
 
@@ -24,8 +25,11 @@ def test_the_backup_carries_the_model(tmp_path):
     try:
         totals = copy.execute("SELECT spam, ham FROM spamfilter_totals").fetchone()
         counts = dict(copy.execute("SELECT token, spam FROM spamfilter_token").fetchall())
+        weights = dict(copy.execute("SELECT token, weight FROM spamfilter_weight").fetchall())
     finally:
         copy.close()
     assert totals == store.totals() == (3, 2)
     assert counts["subscribe"] == 3
     assert counts["alliance"] == 0
+    assert weights == dict(Weight.objects.values_list("token", "weight"))  # the regression's
+    assert weights["c:subs"] > 0

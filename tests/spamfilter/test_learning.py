@@ -17,17 +17,6 @@ S = Comment.Status
 CHANGELIST = "/admin/comments/comment/"
 
 
-@pytest.fixture
-def held(essay):
-    return CommentFactory(
-        article=essay,
-        status=S.PENDING,
-        author_name="Promo Bot",
-        author_email="bot@spam.example",
-        body="Check out my channel http://promo.example/",
-    )
-
-
 def learnt(comment):
     verdict = Verdict.objects.filter(comment=comment).first()
     return verdict.learnt_as if verdict else ""

@@ -1,43 +1,28 @@
 """The logistic regression's weights in the database: a moderator's decision takes one step at
 once and records it, a change of mind subtracts it (the opposite update), train_spam_filter
 fits the weights again from every decision, --reset forgets them, the admin shows the heaviest
-ones, a backup carries them, and a long comment is learnt and scored in parts."""
+ones, and a long comment is learnt and scored in parts."""
 
 import re
-import sqlite3
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from comments.models import Comment
 from spamfilter import linear, store
 from spamfilter.models import Seed, Verdict, Weight
-from tests.factories import CommentFactory
 from tests.shared_data import shared_files
 
 from .conftest import HAM_TEXTS, SPAM_TEXTS, teach
 
-S = Comment.Status
 CHANGELIST = "/admin/comments/comment/"
 
 
 def weight(token):
     row = Weight.objects.filter(token=token).first()
     return row.weight if row else 0.0
-
-
-@pytest.fixture
-def held(essay):
-    return CommentFactory(
-        article=essay,
-        status=S.PENDING,
-        author_name="Promo Bot",
-        author_email="bot@spam.example",
-        body="Check out my channel http://promo.example/",
-    )
 
 
 def test_a_decision_takes_one_step_at_once_and_records_it(moderator_client, held, on_commit):
@@ -120,20 +105,3 @@ def test_a_long_comment_is_learnt_and_scored_in_parts(db):
     assert store.score_tokens(tokens)[0].linear > 0.5
     store.unlearn(tokens, store.SPAM, step)
     assert store.score_tokens(tokens)[0].linear == pytest.approx(0.5)
-
-
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the SQLite backup (CI runs it in the SQLite suite)"
-)
-@pytest.mark.django_db(transaction=True)
-def test_the_backup_carries_the_weights(tmp_path):
-    teach(spam=3, ham=2)
-    target = tmp_path / "copy.sqlite3"
-    call_command("backup", output=str(target), stdout=StringIO())
-    copy = sqlite3.connect(target)
-    try:
-        weights = dict(copy.execute("SELECT token, weight FROM spamfilter_weight").fetchall())
-    finally:
-        copy.close()
-    assert weights == dict(Weight.objects.values_list("token", "weight"))
-    assert weights["c:subs"] > 0
