@@ -17,7 +17,8 @@ as processes of its own, and runs wrk against:
                  kept: the comments read for each request, as after a change
   cached/app     the page from the app's page cache, gunicorn alone (no nginx, its uvicorn
                  mode); asked for gzip, and as browsers ask (the app's copies)
-  cached/nginx   the page as deployed: nginx's micro-cache in front of the app's page cache
+  cached/nginx   the page as deployed on one host: nginx serving the app's page files
+                 (pagecache/files.py, DJANGO_PAGE_FILES_DIR) as static files, the app behind
   ... gzip       the same, asking for gzip (the app's copy, kept by nginx)
   ... br         the same, asking as browsers do (the app's Brotli copy, kept by nginx)
   revisit        a repeat visit through nginx, as a browser asks: If-None-Match, answered 304
@@ -110,10 +111,13 @@ def main():
         xtd = stack.enter_context(xtd_site(work)) if xtd_sizes else None
 
         ports = {n: free_port() for n in ("app", "alone", "nginx", "static")}
-        alone = {"GUNICORN_WORKER_CLASS": args.alone_worker_class}
-        if args.alone_exact:
-            alone["PAGE_CACHE_PROXY_SECONDS"] = "0"
-        stack.enter_context(nginx_process(work, ports))
+        alone = {
+            "GUNICORN_WORKER_CLASS": args.alone_worker_class,
+            "PAGE_CACHE_PROXY_SECONDS": "0" if args.alone_exact else "1",
+            "DJANGO_PAGE_FILES_DIR": "",
+        }
+        headers = manage(env, "page_headers", "--http", "--host", "127.0.0.1", **QUIET)
+        stack.enter_context(nginx_process(work, ports, page_headers=headers.stdout))
         results = []
         # up to 1000 comments all on one page; more with the default pagination
         groups = [
@@ -254,6 +258,9 @@ def app_environment(work, database, cache, workers):
         static_root=work / "staticfiles",
         allowed_hosts="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="natoblog.settings",
+        # behind nginx on one host, as deploy/nginx.conf recommends: the shared page as files
+        # nginx serves itself, removed when a change commits; its micro-cache (1 s) in between
+        DJANGO_PAGE_FILES_DIR=str(work / "pages"),
         PAGE_CACHE_PROXY_SECONDS="1",
         # the posting phase measures posting, not the flood limits (which would refuse it)
         COMMENTS_RATE_LIMIT_PER_IP="0",
@@ -264,6 +271,9 @@ def app_environment(work, database, cache, workers):
         **database_environment(database),
         **cache_environment(cache),
     )
+
+
+QUIET = {"capture_output": True, "text": True}  # manage(): its output read, not shown
 
 
 # The table

@@ -20,6 +20,10 @@ SITE_LINES = {
     "server_name blog.example;": "server_name 127.0.0.1;",
     "alias /srv/natoblog/staticfiles/;": "alias {work}/staticfiles/;",
     "include /etc/nginx/snippets/natoblog-brotli*.conf;": "include {work}/nginx/brotli*.conf;",
+    "root /var/cache/natoblog/pages;": "root {work}/pages;",
+    "include /etc/nginx/snippets/natoblog-page-headers*.conf;": (
+        "include {work}/nginx/page-headers*.conf;"
+    ),
 }
 # Debian's brotli modules for nginx: loaded, and deploy/nginx-brotli.conf included, when found.
 BROTLI_MODULES = [
@@ -85,15 +89,19 @@ def nginx_version():
 
 
 @contextmanager
-def nginx_process(work, ports):
+def nginx_process(work, ports, page_headers=None):
     """nginx with deploy/nginx.conf on 127.0.0.1:``ports["nginx"]`` in front of the app on
     ``ports["app"]``, and the files of ``work``/html on ``ports["static"]``; its files under
-    ``work``/nginx (``work`` must be readable by its workers). Stopped at the end."""
+    ``work``/nginx (``work`` must be readable by its workers), the page files under
+    ``work``/pages (the app's DJANGO_PAGE_FILES_DIR, when it has one) with ``page_headers``
+    (manage.py page_headers's lines). Stopped at the end."""
     base = work / "nginx"
     for name in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (base / name).mkdir(parents=True)
     (work / "html").mkdir()
     (base / "site.conf").write_text(site_config(ports, work))
+    if page_headers is not None:
+        (base / "page-headers.conf").write_text(page_headers)
     modules = ""
     if has_brotli():
         modules = "".join(f"load_module {module};\n" for module in BROTLI_MODULES)

@@ -50,20 +50,17 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from functools import cache as once
 from functools import lru_cache, partial
-from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
-from . import encoding
+from . import encoding, files
+from .keys import page_key, register_markup_settings, release  # noqa: F401 (used by apps)
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +73,6 @@ _local_lock = threading.Lock()  # for threaded servers (runserver, gthread worke
 # read and written one dict operation at a time (each atomic), of values that never change:
 # a race at worst forgets or learns a key twice.
 _groups = {}  # page key -> its group, for the pages this process stored or served
-# Settings that change the markup of a page (apps add theirs: register_markup_settings).
-MARKUP_SETTINGS = ["SITE_NAME", "STATIC_URL", "TIME_ZONE"]
 # What a page that holds a reader's own bytes has (never stored: see _cacheable).
 PERSONAL_MARKS = (b'name="csrfmiddlewaretoken"',)
 
@@ -101,11 +96,6 @@ def _alias():
 
 
 cache = _PageCache()  # versions and pages: shared by every process of the site (see above)
-
-
-def register_markup_settings(*names):
-    """Settings that change the markup of the cached pages: part of the cache key."""
-    MARKUP_SETTINGS.extend(name for name in names if name not in MARKUP_SETTINGS)
 
 
 def is_plain(request):
@@ -137,7 +127,9 @@ def invalidate(groups):
 def _bump(groups):
     if callable(groups):
         groups = groups()
-    cache.set_many({version_key(group): new_version() for group in set(groups)}, timeout=None)
+    groups = set(groups)
+    cache.set_many({version_key(group): new_version() for group in groups}, timeout=None)
+    files.forget(groups)  # after the new versions: see pagecache.files
 
 
 def new_version():
@@ -149,47 +141,11 @@ def version_key(group):
     return f"article-page-version:{group}"
 
 
-@once
-def code_digest():
-    """What the markup depends on in this release: the project's templates, the code of its
-    own apps (those under BASE_DIR), the compiled translations (LOCALE_PATHS), the pinned
-    requirements and the static files manifest (hashed file names)."""
-    base = settings.BASE_DIR
-    apps_code = [
-        path
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(base)
-        for path in sorted(Path(config.path).rglob("*"))
-        if path.suffix in (".py", ".html") and "migrations" not in path.parts
-    ]
-    translations = [
-        path for locale in settings.LOCALE_PATHS for path in sorted(Path(locale).rglob("*.mo"))
-    ]
-    paths = [
-        *sorted((base / "templates").rglob("*.html")),
-        *apps_code,
-        *translations,
-        base / "requirements.txt",
-        settings.STATIC_ROOT / "staticfiles.json",
-    ]
-    digest = hashlib.blake2b(digest_size=12)
-    for path in paths:
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def page_key(request):
-    """The page at this address as rendered in the current language, with this release's
-    code and markup settings."""
-    markup = [
-        code_digest(),
-        translation.get_language() or "",
-        *(str(getattr(settings, name, None)) for name in MARKUP_SETTINGS),
-    ]
-    address = f"{request.scheme}://{request.get_host()}{request.path}"
-    digest = hashlib.blake2b("|".join([*markup, address]).encode(), digest_size=16)
-    return f"article-page:{digest.hexdigest()}"
+def _write_files(request, group, entry, version, rewrite):
+    """The page as files for nginx (pagecache.files), when nginx asked for it and it does not
+    change by itself at a set time (entry[3])."""
+    if entry[3:] == (True,) and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL:
+        files.keep(request, group, version, entry[1], release(), group_version, rewrite)
 
 
 def _lookup(key, vkey, seen=None):
@@ -260,6 +216,7 @@ def stored(key, seen=None):
 
 def stored_response(request, key, entry, version):
     """The response to ``request`` from a current entry (``stored``)."""
+    _write_files(request, _groups.get(key), entry, version, rewrite=False)
     return _finish(request, None, entry[1], key, version, state="hit")
 
 
@@ -283,6 +240,7 @@ def serve(request, group, render):
     if entry is not None:
         _know(key, group)
         _keep(key, entry)
+        _write_files(request, group, entry, version, rewrite=False)
         return _finish(request, None, entry[1], key, version, state="hit")
 
     response = render()
@@ -296,7 +254,7 @@ def serve(request, group, render):
     if until is not None:
         timeout = min(timeout, int(until.timestamp() - time.time()))
     if timeout > 0:
-        entry = (version, copies, time.time() + timeout)
+        entry = (version, copies, time.time() + timeout, until is None)  # [3]: as a file
         try:
             cache.set(key, entry, timeout)
         except Exception as error:
@@ -306,6 +264,7 @@ def serve(request, group, render):
         else:
             _know(key, group)
             _keep(key, entry)
+            _write_files(request, group, entry, version, rewrite=True)
     return _finish(request, response, copies, key, version, state="miss")
 
 

@@ -1,0 +1,172 @@
+"""deploy/nginx.conf with the page files (pagecache/files.py, DJANGO_PAGE_FILES_DIR), run: the
+shared page served by nginx itself as a static file, precompressed, with the app's headers; a
+change shows at once; everyone else still reaches the app; and a comment posts from the page.
+
+Skipped without nginx, unless NATOBLOG_REQUIRE_NGINX=1 (what .ci/run sets).
+"""
+
+import io
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from comments import actions
+from comments.models import Comment
+from harness.nginx import nginx_process
+from harness.processes import free_port
+from tests.conftest import comment_data
+from tests.natoblog.test_nginx import REQUIRE, TIMESTAMP, TOKEN, Reader, decoded
+
+pytestmark = [
+    pytest.mark.skipif(
+        not REQUIRE and shutil.which("nginx") is None,
+        reason="nginx not found: apt-get install nginx (.ci/run installs it)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+# What the app adds to the page, that nginx must add to the file (manage.py page_headers).
+APP_HEADERS = [
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+]
+
+
+@pytest.fixture
+def site(live_server, settings, essay):
+    """(nginx's port, the page files' directory): the page files on, nginx keeping no copy."""
+    if shutil.which("nginx") is None:
+        pytest.fail("nginx not found (NATOBLOG_REQUIRE_NGINX=1 forbids skipping)", pytrace=False)
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_PROXY_SECONDS = 0
+    work = Path(tempfile.mkdtemp(prefix="natoblog-nginx-files-"))
+    work.chmod(0o755)  # nginx's workers (nobody) read under it
+    settings.PAGE_FILES_DIR = str(work / "pages")
+    headers = io.StringIO()
+    call_command("page_headers", "--http", "--host", "127.0.0.1", stdout=headers)
+    ports = {"app": urlsplit(live_server.url).port, "nginx": free_port(), "static": free_port()}
+    try:
+        with nginx_process(work, ports, page_headers=headers.getvalue()):
+            yield ports["nginx"], work / "pages"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def as_file(reader, url, **headers):
+    """The page once nginx serves it as a file: the first plain request fills it."""
+    first = reader.get(url, **headers)
+    assert first.status == 200
+    assert first.headers.get("X-Page-Cache") in ("miss", "hit")  # from the app
+    again = reader.get(url, **headers)
+    assert again.headers.get("X-Page-Cache") == "file"
+    return first, again
+
+
+def test_the_shared_page_is_a_static_file_with_the_app_s_headers(site, essay):
+    port, folder = site
+    reader = Reader(port)
+    first, again = as_file(reader, essay.get_absolute_url())
+    assert again.raw_body == first.raw_body
+    assert (folder / "http" / "127.0.0.1" / "articles" / essay.slug / ".page.html").exists()
+    assert not TOKEN.search(again.text)
+    assert TIMESTAMP.search(again.text).group(1) == ""
+    assert reader.cookies == {}
+    assert again.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert again.headers["Cache-Control"] == "private, no-cache"
+    assert "X-Proxy-Cache" not in again.headers  # nginx never asked the app
+    for name in APP_HEADERS:
+        assert again.headers[name] == first.headers[name], name
+    head = reader.request("HEAD", essay.get_absolute_url())
+    assert (head.status, head.headers["X-Page-Cache"], head.raw_body) == (200, "file", b"")
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip, deflate, br", "br"),  # what browsers send
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip", "gzip"),
+        ("gzip, deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("identity", None),
+    ],
+)
+def test_the_file_comes_precompressed(site, essay, accept, encoding):
+    """The app's copy itself (gzip_static, brotli_static), never compressed again by nginx."""
+    port, folder = site
+    reader = Reader(port)
+    plain, _ = as_file(reader, essay.get_absolute_url())
+    response = reader.request("GET", essay.get_absolute_url(), {"Accept-Encoding": accept})
+    assert response.headers["X-Page-Cache"] == "file"
+    assert response.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert decoded(response) == plain.raw_body
+    copy = {"br": ".br", "gzip": ".gz", None: ""}[encoding]
+    page = folder / "http" / "127.0.0.1" / "articles" / essay.slug / f".page.html{copy}"
+    assert response.raw_body == page.read_bytes()
+
+
+def test_a_repeat_visit_gets_a_304_from_the_file(site, essay):
+    reader = Reader(site[0])
+    _, page = as_file(reader, essay.get_absolute_url())
+    again = reader.get(essay.get_absolute_url(), If_None_Match=page.headers["ETag"])
+    assert (again.status, again.headers["X-Page-Cache"], again.raw_body) == (304, "file", b"")
+
+
+def test_a_change_shows_on_the_very_next_request(site, essay):
+    reader = Reader(site[0])
+    as_file(reader, essay.get_absolute_url())
+    actions.add_moderated(
+        Comment(
+            article=essay,
+            author_name="Nia",
+            author_email="nia@example.com",
+            body="Shown at once.",
+            status=Comment.Status.APPROVED,
+        )
+    )  # committed: the files are gone
+    after = reader.get(essay.get_absolute_url())
+    assert after.headers["X-Page-Cache"] == "miss"  # from the app, which writes them again
+    assert "Shown at once." in after.text
+    page = reader.get(essay.get_absolute_url())
+    assert page.headers["X-Page-Cache"] == "file"
+    assert "Shown at once." in page.text
+
+
+def test_everyone_else_reaches_the_app(site, essay, django_user_model):
+    from django.test import Client
+
+    reader = Reader(site[0])
+    as_file(reader, essay.get_absolute_url())
+    assert reader.get(essay.get_absolute_url() + "?replytocom=1").headers["X-Page-Cache"] != "file"
+    user = django_user_model.objects.create_user("lee", "lee@example.com", "pw")
+    client = Client()
+    client.force_login(user)
+    reader.cookies["sessionid"] = client.cookies["sessionid"].value
+    mine = reader.get(essay.get_absolute_url())
+    assert mine.headers["X-Proxy-Cache"] == "BYPASS"
+    assert "You are commenting using your account" in mine.text
+    assert TOKEN.search(mine.text)
+
+
+def test_a_comment_posts_from_the_file_without_javascript(site, essay, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    reader = Reader(site[0])
+    as_file(reader, essay.get_absolute_url())
+    action = reverse("comments:post", kwargs={"slug": essay.slug})
+    data = comment_data(body="Posted from the file.", timestamp="")
+    first = reader.request("POST", action, {}, urlencode(data))
+    assert first.status == 400
+    assert "Please confirm your comment" in first.text
+    data["timestamp"] = TIMESTAMP.search(first.text).group(1)
+    data["csrfmiddlewaretoken"] = TOKEN.search(first.text).group(1)
+    again = reader.request("POST", action, {}, urlencode(data))
+    assert again.status == 302, again.text[:500]
+    assert Comment.objects.filter(body="Posted from the file.").exists()
