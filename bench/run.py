@@ -53,7 +53,7 @@ from pathlib import Path
 # run as a script (python bench/run.py): the project's packages (harness/) importable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import BENCH, bench_database, step
+from bench import BENCH, bench_database, one_scheduling_group, step
 from bench.measure import measure
 from bench.seed import InProcess
 from bench.xtd_site import measure_xtd, xtd_setup, xtd_site
@@ -97,6 +97,7 @@ def main():
     ensure_tools()
     started = time.monotonic()
     with ExitStack() as stack:
+        stack.enter_context(one_scheduling_group())
         work = Path(tempfile.mkdtemp(prefix="natoblog-bench-"))
         stack.callback(shutil.rmtree, work, ignore_errors=True)
         work.chmod(0o755)  # nginx workers read the static files under it
