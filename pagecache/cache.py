@@ -141,6 +141,17 @@ def version_key(group):
     return f"article-page-version:{group}"
 
 
+def claim_files():
+    """The page files' directory for this release (pagecache.files.claim). Never raises."""
+    if files.root() is not None:
+        try:
+            files.claim(release())
+        except Exception as error:
+            logger.warning(
+                "Could not prepare the page files (%s: %s)", type(error).__name__, error
+            )
+
+
 def _write_files(request, group, entry, version, rewrite):
     """The page as files for nginx (pagecache.files), when nginx asked for it and it does not
     change by itself at a set time (entry[3])."""

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import brotli
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from comments import actions
 from comments.models import Comment
 from pagecache import cache as page_cache
 from pagecache import files, keys
+from pagecache.middleware import ShortPathMiddleware
 from tests.factories import ArticleFactory, CommentFactory
 from tests.pagecache.conftest import state
 
@@ -66,7 +66,7 @@ def test_a_reader_s_own_page_is_never_written(folder, url, essay, client, django
     reader = Client()
     reader.cookies["comment_author_name"] = "Ann"
     assert reader.get(url, **FILL).status_code == 200
-    assert not folder.exists()
+    assert not (folder / "http").exists()
 
 
 def test_a_committed_change_removes_the_files_of_its_article_only(
@@ -123,7 +123,7 @@ def test_a_new_release_empties_the_directory_when_it_starts(folder, url, essay, 
     assert page_path(folder, url).exists()
     for module in (page_cache, keys):
         monkeypatch.setattr(module, "release", lambda: "the next release")
-    apps.get_app_config("pagecache").ready()  # as each process of the release starts
+    ShortPathMiddleware(lambda request: None)  # as each process of the release starts
     assert not page_path(folder, url).exists()  # the previous release's page
     assert (folder / ".release").read_text() == "the next release"
     other = ArticleFactory(title="Another essay")
@@ -131,9 +131,20 @@ def test_a_new_release_empties_the_directory_when_it_starts(folder, url, essay, 
     assert page_path(folder, other.get_absolute_url()).exists()
 
 
-def test_a_process_of_another_release_writes_nothing(folder, url, essay):
-    files.claim("a newer release, started meanwhile")
+def test_a_process_that_starts_claims_the_directory_and_writes_there(folder, url, essay):
+    """The claim (when the middleware is built, every app ready) and each page's writing agree
+    on what this release is."""
+    ShortPathMiddleware(lambda request: None)
+    assert (folder / ".release").read_text() == page_cache.release()
     assert state(Client().get(url, **FILL)) == "miss"
+    assert page_path(folder, url).exists()
+
+
+def test_a_process_of_another_release_writes_nothing(folder, url, essay):
+    reader = Client()
+    reader.get("/robots.txt")  # this process started (its middleware built: claimed)
+    files.claim("a newer release, started meanwhile")
+    assert state(reader.get(url, **FILL)) == "miss"
     assert not page_path(folder, url).exists()
     assert (folder / ".release").read_text() == "a newer release, started meanwhile"
 
