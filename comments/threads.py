@@ -112,8 +112,8 @@ def comment_page(article, number=None, own_ids=(), newest_first=None, request=No
     exactly as fresh as the cached page (``request``: the one it is for, see pagecache.data).
     Nobody changes a CommentPage once it is built."""
     number = 1 if number is None else number
-    if newest_first is None:
-        newest_first = order.newest_first()
+    if newest_first is None:  # a change of order changes every article (DiscussionSettings)
+        newest_first = kept(article.slug, ("comment-order",), order.newest_first, request)
     if number < 1:
         raise Http404("No such page of comments.")
     if own_ids:

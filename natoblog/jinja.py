@@ -26,6 +26,7 @@ literal <pre> or <textarea> content).
 """
 
 import re
+from functools import lru_cache
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from jinja2 import Environment, pass_context
@@ -65,7 +66,18 @@ def date(value, format_string=None):
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """Django's ``reverse``, each address worked out once per process (a page asks for about
+    twenty, the same each time), for the URLconf and script prefix it was made with."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    try:
+        return _reversed(name, args, tuple(sorted(kwargs.items())), urlconf, get_script_prefix())
+    except TypeError:  # an argument that cannot be a key
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(name, args, kwargs, urlconf, prefix):
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None, urlconf=urlconf)
 
 
 @pass_context

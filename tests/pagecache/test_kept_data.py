@@ -165,3 +165,67 @@ def test_a_page_reads_its_version_once(url, essay, reader, monkeypatch):
     CommentFactory(article=essay, body="Shown.")
     reader.get(url)
     assert reads == [essay.slug]  # for the article and for its comments
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous reader whose page is their own (the form shows the log-in icons)."""
+    client = Client()
+    client.cookies["comment_author_name"] = "Vic"
+    return client
+
+
+def test_the_order_and_the_log_in_icons_are_kept_with_the_page(url, essay, visitor, monkeypatch):
+    """Read once per version of the page, not for each page: no read of the shared cache but
+    the page's version."""
+    from accounts import social
+    from comments import order
+
+    calls = []
+    for module, name in ((order, "comment_order"), (social, "providers_in_admin")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda real=real, name=name: calls.append(name) or real()
+        )
+    CommentFactory(article=essay, body="Shown.")
+    visitor.get(url)
+    assert sorted(calls) == ["comment_order", "providers_in_admin"]
+    calls.clear()
+    assert visitor.get(url).status_code == 200
+    assert calls == []
+
+
+def test_a_new_order_shows_at_once(url, essay, reader, django_capture_on_commit_callbacks):
+    from comments.models import DiscussionSettings
+
+    first = CommentFactory(article=essay, body="The first comment.")
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    CommentFactory(article=essay, body="The second comment.")
+    page = reader.get(url).content.decode()
+    assert page.index("The first comment.") < page.index("The second comment.")
+    with django_capture_on_commit_callbacks(execute=True):
+        rules = DiscussionSettings.load()
+        rules.comment_order = DiscussionSettings.CommentOrder.NEWEST
+        rules.save()
+    page = reader.get(url).content.decode()
+    assert page.index("The second comment.") < page.index("The first comment.")
+
+
+def test_a_provider_switched_on_shows_at_once(
+    url, essay, visitor, settings, django_capture_on_commit_callbacks
+):
+    from allauth.socialaccount.models import SocialApp
+
+    from tests.oauth import enable_providers
+
+    enable_providers(settings)
+    assert "login-icon-wordpress_com" not in visitor.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        app = SocialApp.objects.create(
+            provider="wordpress_com", name="WordPress.com", client_id="123", secret="abc"
+        )
+    assert "login-icon-wordpress_com" in Client().get(url).content.decode()  # the shared page
+    assert "login-icon-wordpress_com" in visitor.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        app.delete()
+    assert "login-icon-wordpress_com" not in visitor.get(url).content.decode()
