@@ -72,7 +72,10 @@ class InProcess:
     def configure(self, per_page):
         from django.conf import settings
 
-        settings.COMMENTS_PER_PAGE = per_page or 50
+        if per_page:
+            settings.COMMENTS_PER_PAGE = per_page
+        elif hasattr(settings, "COMMENTS_PER_PAGE"):  # the default, as the app servers have it
+            del settings.COMMENTS_PER_PAGE
 
     def seed(self, size):
         """Comments up to ``size``: 30% replies (a third of them to replies), of varied

@@ -20,5 +20,7 @@ if not os.environ.get("DATABASE_CONN_MAX_AGE"):  # (empty, as in .env.example: u
 django_application = get_asgi_application()
 
 from pagecache.asgi import ShortPath  # noqa: E402 (the apps are loaded above)
+from pagecache.cache import claim_files  # noqa: E402
 
 application = ShortPath(django_application)
+claim_files()  # a web server of this release starts: the page files are its own

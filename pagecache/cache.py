@@ -142,7 +142,9 @@ def version_key(group):
 
 
 def claim_files():
-    """The page files' directory for this release (pagecache.files.claim). Never raises."""
+    """The page files' directory for this release (pagecache.files.claim), when a web server
+    starts (natoblog.wsgi, natoblog.asgi: every app ready, their markup settings registered;
+    not a shell or a command, whose environment may differ). Never raises."""
     if files.root() is not None:
         try:
             files.claim(release())

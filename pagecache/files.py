@@ -19,7 +19,7 @@ Freshness is the page cache's, exactly, without the micro-cache's bound:
 - A page that changes by itself at a set time (comments closing: ``expires``) is not written:
   nginx could not take it down at that time.
 - A new release (code, translations, the markup settings: pagecache.cache's key) empties the
-  directory when its processes start (``claim``, from pagecache.middleware), and marks it as its
+  directory when its processes start (``claim``, from natoblog.wsgi and .asgi), and marks it as its
   own (``<dir>/.release``). A process of another release (the older one, still running while
   a deploy goes on) writes nothing there, and one whose write overlapped the claim removes
   what it wrote.

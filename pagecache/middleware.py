@@ -39,9 +39,6 @@ KEYS_KEPT = 10_000  # pages whose headers each process knows (forgotten all at o
 class ShortPathMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        # Each process that serves pages starts here, once every app is ready (their markup
-        # settings registered): the page files' directory is made this release's.
-        cache.claim_files()
 
     def __call__(self, request):
         key = short_path_key(request)

@@ -16,7 +16,6 @@ from comments import actions
 from comments.models import Comment
 from pagecache import cache as page_cache
 from pagecache import files, keys
-from pagecache.middleware import ShortPathMiddleware
 from tests.factories import ArticleFactory, CommentFactory
 from tests.pagecache.conftest import state
 
@@ -123,7 +122,7 @@ def test_a_new_release_empties_the_directory_when_it_starts(folder, url, essay, 
     assert page_path(folder, url).exists()
     for module in (page_cache, keys):
         monkeypatch.setattr(module, "release", lambda: "the next release")
-    ShortPathMiddleware(lambda request: None)  # as each process of the release starts
+    page_cache.claim_files()  # as each web server of the release starts (natoblog.wsgi)
     assert not page_path(folder, url).exists()  # the previous release's page
     assert (folder / ".release").read_text() == "the next release"
     other = ArticleFactory(title="Another essay")
@@ -132,19 +131,22 @@ def test_a_new_release_empties_the_directory_when_it_starts(folder, url, essay, 
 
 
 def test_a_process_that_starts_claims_the_directory_and_writes_there(folder, url, essay):
-    """The claim (when the middleware is built, every app ready) and each page's writing agree
+    """The claim (when natoblog.wsgi is loaded, every app ready) and each page's writing agree
     on what this release is."""
-    ShortPathMiddleware(lambda request: None)
+    import importlib
+
+    import natoblog.wsgi
+
+    importlib.reload(natoblog.wsgi)  # a web server starting
     assert (folder / ".release").read_text() == page_cache.release()
     assert state(Client().get(url, **FILL)) == "miss"
     assert page_path(folder, url).exists()
 
 
 def test_a_process_of_another_release_writes_nothing(folder, url, essay):
-    reader = Client()
-    reader.get("/robots.txt")  # this process started (its middleware built: claimed)
+    page_cache.claim_files()  # this process started
     files.claim("a newer release, started meanwhile")
-    assert state(reader.get(url, **FILL)) == "miss"
+    assert state(Client().get(url, **FILL)) == "miss"
     assert not page_path(folder, url).exists()
     assert (folder / ".release").read_text() == "a newer release, started meanwhile"
 
@@ -216,3 +218,16 @@ def test_a_directory_that_cannot_be_written_costs_the_file_not_the_page(
         response = Client().get(url, **FILL)
     assert response.status_code == 200
     assert "Could not write the page file" in caplog.text
+
+
+def test_a_command_run_beside_the_site_leaves_its_directory_alone(folder, essay, settings):
+    """manage.py page_headers renders through the whole stack, with its own environment,
+    which may not be the web servers': it claims nothing, so their files stay."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    files.claim("the web servers' release")
+    call_command("page_headers", "--http", stdout=io.StringIO())
+    assert (folder / ".release").read_text() == "the web servers' release"
