@@ -84,6 +84,30 @@ def counts_of(tokens):
     return found
 
 
+def model_of(tokens):
+    """Each token's counts (as ``counts_of``) and the weights of these tokens and of the bias,
+    read together: one query per chunk joining the two tables, plus the bias (scoring reads
+    some 450 tokens a comment, and this halves the rows it reads)."""
+    counts, weights = {}, {}
+    table, weight_table = Token._meta.db_table, Weight._meta.db_table
+    with connection.cursor() as cursor:
+        for part in chunks(tokens):
+            cursor.execute(
+                f"SELECT t.token, t.spam, t.ham, w.weight FROM {table} t "
+                f"LEFT JOIN {weight_table} w ON w.token = t.token "
+                f"WHERE t.token IN ({', '.join(['%s'] * len(part))})",
+                part,
+            )
+            for token, spam, ham, weight in cursor.fetchall():
+                counts[token] = (spam, ham)
+                if weight is not None:
+                    weights[token] = weight
+    bias = Weight.objects.filter(token=linear.BIAS).values_list("weight", flat=True).first()
+    if bias is not None:
+        weights[linear.BIAS] = bias
+    return counts, weights
+
+
 def frequencies(counts):
     """The document frequencies (decisions that held each token) from ``counts_of``."""
     return {token: spam + ham for token, (spam, ham) in counts.items()}
@@ -135,10 +159,9 @@ def is_ready(nspam, nham):
 def score_tokens(tokens, explain=5):
     """The filter's Score for these tokens, and the totals it was computed from."""
     nspam, nham = totals()
-    counts = counts_of(tokens)
+    counts, weights = model_of(tokens)
     bayes_counts = {t: counts[t] for t in linear.bayes_tokens(tokens) if t in counts}
     bayes = classifier.score(bayes_counts, nspam, nham, explain=explain)
-    weights = weights_of(tokens)
     p = linear.probability(weights, tokens, frequencies(counts), nspam + nham)
     heavy_spam, heavy_ham = linear.pushing(weights, tokens, explain) if explain else ((), ())
     result = Score(
