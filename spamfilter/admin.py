@@ -118,8 +118,8 @@ class SpamFilterCommentAdmin(CommentAdmin):
             format_html(
                 "<p>{}</p>",
                 gettext(
-                    "Naive Bayes (how often each token was in spam): %(bayes)s; logistic "
-                    "regression (each token's learnt weight): %(linear)s."
+                    "Naive Bayes (how often each token was in spam): %(bayes)s; linear SVM "
+                    "(each token's learnt weight; it decides): %(linear)s."
                 )
                 % {"bayes": shown(result.bayes), "linear": shown(result.linear)},
             )

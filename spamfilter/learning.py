@@ -4,7 +4,7 @@ buttons, its change page, Trust and Block, the links in moderation mails.
 
 Spam → learnt as spam; approved, or "not spam" (spam back to pending) → learnt as ham. A
 moderator who changes their mind takes back what was learnt before, so a comment counts once:
-the verdict keeps the tokens it learnt and the logistic regression's step; the counts are taken
+the verdict keeps the tokens it learnt and the linear SVM's step; the counts are taken
 back exactly and the step subtracted (the opposite update). After train_spam_filter has
 re-fitted the weights the recorded steps are zero (the fit carries every decision): a change
 of mind then takes back the counts exactly, and the new decision's own step moves the weights

@@ -25,8 +25,8 @@ class Token(models.Model):
 
 
 class Weight(models.Model):
-    """The logistic regression's weight of one token (spamfilter/linear.py): each moderator
-    decision adds one gradient step to its tokens' weights (an atomic increment),
+    """The linear SVM's weight of one token, times its idf (spamfilter/linear.py): each
+    moderator decision adds one step to its tokens' weights (an atomic increment),
     ``train_spam_filter`` re-fits them all from every decision."""
 
     token = models.CharField(_("token"), max_length=100, primary_key=True)
@@ -81,7 +81,7 @@ class Verdict(models.Model):
         _("learnt as"), max_length=4, choices=Label.choices, blank=True, default=""
     )
     tokens = models.JSONField(default=list, blank=True)
-    # the logistic regression's step learnt from it (spamfilter/linear.py), taken back as is
+    # the linear SVM's step learnt from it (spamfilter/linear.py), taken back as is
     step = models.FloatField(default=0.0)
 
     class Meta:

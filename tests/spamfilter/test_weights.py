@@ -1,5 +1,5 @@
-"""The logistic regression's weights in the database: a moderator's decision takes one step at
-once and records it, a change of mind subtracts it (the opposite update), train_spam_filter
+"""The linear SVM's weights in the database: a moderator's decision takes one step at once
+and records it, a change of mind subtracts it (the opposite update), train_spam_filter
 fits the weights again from every decision, --reset forgets them, the admin shows the heaviest
 ones, and a long comment is learnt and scored in parts."""
 
@@ -30,7 +30,8 @@ def test_a_decision_takes_one_step_at_once_and_records_it(moderator_client, held
         moderator_client.post(CHANGELIST, {"action": "spam", "_selected_action": [held.pk]})
     verdict = Verdict.objects.get(comment=held)
     tokens = verdict.tokens
-    assert verdict.step == pytest.approx(linear.step(0.5, True, tokens))
+    # from nothing learnt: the step that brings the comment to the margin, on the bias alone
+    assert verdict.step == pytest.approx(linear.step({}, tokens, {}, 0, spam=True))
     assert verdict.step > 0
     for token in ("channel", "c:chan", "url:promo.example", linear.BIAS):
         assert weight(token) == pytest.approx(verdict.step)
@@ -46,7 +47,7 @@ def test_a_change_of_mind_subtracts_the_step(moderator_client, held, on_commit):
     verdict = Verdict.objects.get(comment=held)
     assert verdict.learnt_as == "ham"
     # the spam step is gone: what is left is the legitimate step, taken from zero
-    assert verdict.step == pytest.approx(linear.step(0.5, False, verdict.tokens))
+    assert verdict.step == pytest.approx(linear.step({}, verdict.tokens, {}, 0, spam=False))
     assert weight("c:chan") == pytest.approx(verdict.step)
     assert store.score_tokens(verdict.tokens)[0].linear < 0.5
 

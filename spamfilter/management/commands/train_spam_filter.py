@@ -14,8 +14,8 @@ class Command(BaseCommand):
         "Teach the spam filter the site's whole history (spam comments as spam, approved ones "
         "as legitimate), or seed it from a labelled CSV file (columns COMMENT_ID, AUTHOR, "
         "CONTENT, label: 1 spam, 0 legitimate). Each comment or row is learnt once, however "
-        "often this runs; all or nothing. Then the logistic regression's weights are fitted again "
-        "from every decision learnt."
+        "often this runs; all or nothing. Then the linear SVM's weights are fitted again from "
+        "every decision learnt."
     )
 
     def add_arguments(self, parser):
