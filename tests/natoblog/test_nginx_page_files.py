@@ -15,12 +15,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from comments import actions
 from comments.models import Comment
 from harness.nginx import nginx_process
 from harness.processes import free_port
 from tests.conftest import comment_data
+from tests.factories import CommentFactory
 from tests.natoblog.test_nginx import REQUIRE, TIMESTAMP, TOKEN, Reader, decoded
+from tests.pagecache.test_short_path import PAGE_HEADERS
 
 pytestmark = [
     pytest.mark.skipif(
@@ -28,14 +29,6 @@ pytestmark = [
         reason="nginx not found: apt-get install nginx (.ci/run installs it)",
     ),
     pytest.mark.django_db(transaction=True),
-]
-# What the app adds to the page, that nginx must add to the file (manage.py page_headers).
-APP_HEADERS = [
-    "Content-Security-Policy",
-    "X-Frame-Options",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "Cross-Origin-Opener-Policy",
 ]
 
 
@@ -81,7 +74,7 @@ def test_the_shared_page_is_a_static_file_with_the_app_s_headers(site, essay):
     assert again.headers["Content-Type"] == "text/html; charset=utf-8"
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "X-Proxy-Cache" not in again.headers  # nginx never asked the app
-    for name in APP_HEADERS:
+    for name in PAGE_HEADERS:  # what the app adds, nginx adds to the file
         assert again.headers[name] == first.headers[name], name
     head = reader.request("HEAD", essay.get_absolute_url())
     assert (head.status, head.headers["X-Page-Cache"], head.raw_body) == (200, "file", b"")
@@ -123,15 +116,7 @@ def test_a_repeat_visit_gets_a_304_from_the_file(site, essay):
 def test_a_change_shows_on_the_very_next_request(site, essay):
     reader = Reader(site[0])
     as_file(reader, essay.get_absolute_url())
-    actions.add_moderated(
-        Comment(
-            article=essay,
-            author_name="Nia",
-            author_email="nia@example.com",
-            body="Shown at once.",
-            status=Comment.Status.APPROVED,
-        )
-    )  # committed: the files are gone
+    CommentFactory(article=essay, body="Shown at once.")  # committed: the files are gone
     after = reader.get(essay.get_absolute_url())
     assert after.headers["X-Page-Cache"] == "miss"  # from the app, which writes them again
     assert "Shown at once." in after.text

@@ -12,8 +12,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments import actions
-from comments.models import Comment
 from pagecache import cache as page_cache
 from pagecache import files, keys
 from tests.factories import ArticleFactory, CommentFactory
@@ -79,15 +77,7 @@ def test_a_committed_change_removes_the_files_of_its_article_only(
         Client().get(address, **FILL)
     before = page_path(folder, url).read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.add_moderated(
-            Comment(
-                article=essay,
-                author_name="Nia",
-                author_email="nia@example.com",
-                body="After the files.",
-                status=Comment.Status.APPROVED,
-            )
-        )
+        CommentFactory(article=essay, body="After the files.")
     for address in pages[:2]:
         for end in ("", ".gz", ".br"):
             assert not page_path(folder, address + end).exists(), address + end
