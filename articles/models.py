@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from natoblog.links import reverse
 from pagecache.cache import invalidate
 
 from .rendering import render_body

@@ -14,8 +14,6 @@ so two threads writing the same comment at once at worst both write it.
 """
 
 from django.template import engines
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as django_date_format
 from django.utils.dateformat import re_formatchars
@@ -24,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from markupsafe import Markup
 
+from natoblog.links import reverse, static
 from natoblog.templatetags.html_dates import DATE_AT_TIME
 
 from .models import website

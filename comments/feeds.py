@@ -6,11 +6,11 @@ author's name, the date, the sanitised text and the permalink; never an e-mail a
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from articles.models import Article
+from natoblog.links import reverse
 
 from .models import Comment
 

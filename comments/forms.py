@@ -193,17 +193,7 @@ class CommentForm(forms.ModelForm):
         if self.is_bound or self.initial:
             html = render_crispy_form(self, helper=self.helper)
             return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, "", 1)) if self.shared else html
-        key = (type(self), self.user is None, translation.get_language())
-        html = _blank_form_html.get(key)
-        if html is None:
-            timestamp = self.fields["timestamp"].widget
-            timestamp.shared = True
-            try:
-                html = _blank_form_html[key] = render_crispy_form(self, helper=self.helper)
-            finally:
-                timestamp.shared = self.shared
-        value = "" if self.shared else form_token()
-        return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, value, 1))
+        return blank_markup(type(self), self.user, self.shared, lambda: self)
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -284,3 +274,46 @@ class ReportForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("comment", "reason")
+
+
+def blank_markup(form_class, user, shared, form):
+    """The fields of a blank form of ``form_class`` for this reader (``user``: None when
+    anonymous), with its timestamp filled in (none when ``shared``): the markup kept per
+    process, laid out by crispy from ``form()`` the first time (CommentForm.render_fields)."""
+    key = (form_class, user is None, translation.get_language())
+    html = _blank_form_html.get(key)
+    if html is None:
+        built = form()
+        timestamp = built.fields["timestamp"].widget
+        timestamp.shared = True
+        try:
+            html = _blank_form_html[key] = render_crispy_form(built, helper=built.helper)
+        finally:
+            timestamp.shared = built.shared
+    value = "" if shared else form_token()
+    return mark_safe(html.replace(TIMESTAMP_PLACEHOLDER, value, 1))
+
+
+class BlankCommentForm:
+    """The blank comment form under an article (unbound, nothing filled in), as the comment
+    section shows it, without building a CommentForm for each page: its markup is kept per
+    process (blank_markup), and it has no errors to list."""
+
+    errors = {}
+
+    def __init__(self, *, article, user=None, shared=False):
+        self.article = article
+        self.user = user if user is not None and user.is_authenticated else None
+        self.shared = shared
+
+    def __iter__(self):
+        return iter(())
+
+    def non_field_errors(self):
+        return []
+
+    def render_fields(self):
+        return blank_markup(CommentForm, self.user, self.shared, self.build)
+
+    def build(self):
+        return CommentForm(article=self.article, user=self.user, shared=self.shared)

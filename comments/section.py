@@ -3,14 +3,13 @@ of threads, its pagination and the "Leave a Reply" form), and the addresses of i
 
 from urllib.parse import unquote
 
-from django.urls import reverse
-
+from natoblog.links import reverse
 from natoblog.splice import defer
 from pagecache.cache import expires
 
 from .conf import settings
 from .display import comment_list_html
-from .forms import CommentForm
+from .forms import BlankCommentForm, CommentForm
 from .models import Comment, comments_close_at, comments_open
 from .ownership import changeable_ids
 from .threads import comment_page, own_comment_ids
@@ -80,11 +79,11 @@ def section_context(request, article, cpage=1, form=None, shared=False):
         initial = {} if request.user.is_authenticated else remembered_details(request)
         if reply_to is not None:
             initial["parent"] = reply_to.pk
-        form = (
-            CommentForm(article=article, user=request.user, initial=initial, shared=shared)
-            if is_open
-            else None
-        )
+        form = None
+        if is_open and initial:
+            form = CommentForm(article=article, user=request.user, initial=initial, shared=shared)
+        elif is_open:  # nothing filled in: its markup kept per process
+            form = BlankCommentForm(article=article, user=request.user, shared=shared)
     else:
         reply_to = approved_comment(article, form["parent"].value())
     if is_open:

@@ -26,7 +26,6 @@ literal <pre> or <textarea> content).
 """
 
 import re
-from functools import lru_cache
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
@@ -35,14 +34,14 @@ from django.apps import apps
 from django.conf import settings
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import urlencode
-from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from natoblog import links
+from natoblog.links import static
 from natoblog.templatetags.html_dates import html_datetime
 
 INDENTATION = re.compile(r"\n[ \t]+")
@@ -66,18 +65,9 @@ def date(value, format_string=None):
 
 
 def url(name, *args, **kwargs):
-    """Django's ``reverse``, each address worked out once per process (a page asks for about
-    twenty, the same each time), for the URLconf and script prefix it was made with."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    try:
-        return _reversed(name, args, tuple(sorted(kwargs.items())), urlconf, get_script_prefix())
-    except TypeError:  # an argument that cannot be a key
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-@lru_cache(maxsize=1024)
-def _reversed(name, args, kwargs, urlconf, prefix):
-    return reverse(name, args=args or None, kwargs=dict(kwargs) or None, urlconf=urlconf)
+    """Django's ``reverse``, each address worked out once per process (natoblog/links.py: a
+    page asks for about twenty, the same each time)."""
+    return links.reverse(name, args=args, kwargs=kwargs)
 
 
 @pass_context
@@ -86,7 +76,14 @@ def csrf(context):
     (``shared_page``), which carries none (natoblog/csrf.py; README, "Per-reader bytes")."""
     if context.get("shared_page"):
         return ""
-    return context.get("csrf_input", "")
+    request = context.get("request")
+    if request is None:
+        return context.get("csrf_input", "")
+    # one masked token for the response's forms (each would mask it again: the same secret)
+    field = request.__dict__.get("_csrf_field")
+    if field is None:
+        field = request._csrf_field = Markup(str(context.get("csrf_input", "")))
+    return field
 
 
 def environment(**options):

@@ -102,21 +102,3 @@ def test_the_shared_page_carries_no_token(essay):
     assert html.count('method="post"') >= 2  # the comment form and the follow form
     assert TOKEN not in html
     assert "csrftoken" not in response.cookies
-
-
-def test_url_works_each_address_out_once_for_its_script_prefix(settings):
-    from django.urls import set_script_prefix
-
-    from natoblog import jinja
-
-    jinja._reversed.cache_clear()
-    assert jinja.url("comments:timestamp") == "/comments/timestamp/"
-    assert jinja.url("comments:post", slug="an-essay") == "/comments/post/an-essay/"
-    assert jinja.url("comments:timestamp") == "/comments/timestamp/"
-    assert jinja._reversed.cache_info().hits == 1
-    set_script_prefix("/blog/")
-    try:
-        assert jinja.url("comments:timestamp") == "/blog/comments/timestamp/"
-    finally:
-        set_script_prefix("/")
-    assert jinja.url("comments:timestamp") == "/comments/timestamp/"
