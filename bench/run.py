@@ -59,7 +59,7 @@ from bench.seed import InProcess
 from bench.xtd_site import measure_xtd, xtd_setup, xtd_site
 from harness import ROOT
 from harness.databases import cache_environment, database_environment, throwaway_cache
-from harness.nginx import has_brotli, nginx_process, nginx_version
+from harness.nginx import has_brotli, nginx_process, nginx_version, page_headers_file
 from harness.processes import free_port, gunicorn, loopback_environment, manage
 
 # The figures, on another machine (kept in the JSON as a note; not compared with):
@@ -262,6 +262,7 @@ def app_environment(work, database, cache, workers):
         # behind nginx on one host, as deploy/nginx.conf recommends: the shared page as files
         # nginx serves itself, removed when a change commits; its micro-cache (1 s) in between
         DJANGO_PAGE_FILES_DIR=str(work / "pages"),
+        DJANGO_PAGE_HEADERS_FILE=str(page_headers_file(work)),
         PAGE_CACHE_PROXY_SECONDS="1",
         # the posting phase measures posting, not the flood limits (which would refuse it)
         COMMENTS_RATE_LIMIT_PER_IP="0",

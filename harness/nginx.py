@@ -88,6 +88,11 @@ def nginx_version():
     return result.stderr.strip().removeprefix("nginx version: ")
 
 
+def page_headers_file(work):
+    """Where nginx_process puts the page's headers (the app's DJANGO_PAGE_HEADERS_FILE)."""
+    return work / "nginx" / "page-headers.conf"
+
+
 @contextmanager
 def nginx_process(work, ports, page_headers=None):
     """nginx with deploy/nginx.conf on 127.0.0.1:``ports["nginx"]`` in front of the app on
@@ -101,7 +106,7 @@ def nginx_process(work, ports, page_headers=None):
     (work / "html").mkdir()
     (base / "site.conf").write_text(site_config(ports, work))
     if page_headers is not None:
-        (base / "page-headers.conf").write_text(page_headers)
+        page_headers_file(work).write_text(page_headers)
     modules = ""
     if has_brotli():
         modules = "".join(f"load_module {module};\n" for module in BROTLI_MODULES)

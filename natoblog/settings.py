@@ -204,9 +204,10 @@ else:
 # and how long nginx in front (deploy/nginx.conf) may keep one (0: nginx keeps none).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 0)
-# Where the shared page is also written for nginx to serve as a file (pagecache/files.py): set
-# it only where every app server writes to the directory nginx reads (deploy/nginx.conf).
+# The shared page as files nginx serves (pagecache/files.py, deploy/nginx.conf): where (only
+# where every app server writes what nginx reads), and the snippet of the page's headers.
 PAGE_FILES_DIR = env("DJANGO_PAGE_FILES_DIR", "")
+PAGE_HEADERS_FILE = env("DJANGO_PAGE_HEADERS_FILE", "")  # unset: /etc/nginx/snippets/natoblog-…
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

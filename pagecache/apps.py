@@ -7,3 +7,6 @@ class PageCacheConfig(AppConfig):
 
     name = "pagecache"
     verbose_name = _("Page cache")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy check)

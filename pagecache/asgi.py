@@ -154,10 +154,13 @@ def _answer(scope, versions=None):
     index = (key, version, coding, fill, settings.PAGE_CACHE_PROXY_SECONDS)
     kept = _answers.get(index)
     if kept is not None and kept[0] is stack:
+        if kept[2] is not None:  # for nginx, when it asked (pagecache.files)
+            kept[2](stack)
         return kept[1]
     response = middleware.with_stack_headers(
         cache.stored_response(_request(scope), key, entry, version), stack
     )
+    cache.write_file(response, stack)
     answer = (
         response.status_code,
         [(name.encode("ascii"), value.encode("latin-1")) for name, value in response.items()],
@@ -165,7 +168,7 @@ def _answer(scope, versions=None):
     )
     if len(_answers) >= ANSWERS_KEPT:
         _answers.clear()
-    _answers[index] = (stack, answer)
+    _answers[index] = (stack, answer, getattr(response, "page_file", None))
     return answer
 
 

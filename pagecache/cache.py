@@ -154,11 +154,23 @@ def claim_files():
             )
 
 
-def _write_files(request, group, entry, version, rewrite):
+def _file_later(response, request, group, entry, version, rewrite):
     """The page as files for nginx (pagecache.files), when nginx asked for it and it does not
-    change by itself at a set time (entry[3])."""
+    change by itself at a set time (entry[3]): written by ``write_file`` once the headers the
+    whole stack gives it are known. Returns ``response``."""
     if entry[3:] == (True,) and request.META.get("HTTP_X_PAGE_CACHE") == PROXY_FILL:
-        files.keep(request, group, version, entry[1], release(), group_version, rewrite)
+        args = (request, group, version, entry[1], release(), group_version, rewrite)
+        response.page_file = partial(files.keep, *args)
+    return response
+
+
+def write_file(response, headers):
+    """Write the page files ``response`` was given (``_file_later``), now that the headers the
+    whole stack gives its page (``headers``: (name, value) pairs) are known (pagecache's short
+    paths and middleware)."""
+    pending = getattr(response, "page_file", None)
+    if pending is not None and headers is not None:
+        pending(headers)
 
 
 def _lookup(key, vkey, seen=None):
@@ -229,8 +241,8 @@ def stored(key, seen=None):
 
 def stored_response(request, key, entry, version):
     """The response to ``request`` from a current entry (``stored``)."""
-    _write_files(request, _groups.get(key), entry, version, rewrite=False)
-    return _finish(request, None, entry[1], key, version, state="hit")
+    response = _finish(request, None, entry[1], key, version, state="hit")
+    return _file_later(response, request, _groups.get(key), entry, version, rewrite=False)
 
 
 def serve(request, group, render):
@@ -253,8 +265,8 @@ def serve(request, group, render):
     if entry is not None:
         _know(key, group)
         _keep(key, entry)
-        _write_files(request, group, entry, version, rewrite=False)
-        return _finish(request, None, entry[1], key, version, state="hit")
+        response = _finish(request, None, entry[1], key, version, state="hit")
+        return _file_later(response, request, group, entry, version, rewrite=False)
 
     response = render()
     if hasattr(response, "render"):
@@ -262,6 +274,7 @@ def serve(request, group, render):
     if not _cacheable(response):
         return _personal(response, state="bypass")
     copies = encoding.compressed_copies(response.content)
+    stored_entry = None
     timeout = settings.PAGE_CACHE_SECONDS
     until = getattr(request, "page_cache_until", None)
     if until is not None:
@@ -277,8 +290,11 @@ def serve(request, group, render):
         else:
             _know(key, group)
             _keep(key, entry)
-            _write_files(request, group, entry, version, rewrite=True)
-    return _finish(request, response, copies, key, version, state="miss")
+            stored_entry = entry
+    response = _finish(request, response, copies, key, version, state="miss")
+    if stored_entry is None:
+        return response
+    return _file_later(response, request, group, stored_entry, version, rewrite=True)
 
 
 def expires(request, when):

@@ -29,8 +29,13 @@ shared volume). Across hosts, leave it unset: nginx's micro-cache (``PAGE_CACHE_
 then serves the shared page, as before.
 
 The headers: nginx adds to these files what the app adds to the page (security headers, the
-Content-Security-Policy): ``manage.py page_headers`` writes them as nginx ``add_header`` lines
-from the app's own response (README, "Deployment").
+Content-Security-Policy) from a snippet, ``PAGE_HEADERS_FILE``, which ``manage.py
+page_headers`` writes as nginx ``add_header`` lines from the app's own response (README,
+"Deployment"). A file is written only once the process knows the headers the whole stack gave
+the page (pagecache.middleware), and only while the snippet holds exactly those
+(``nginx_adds``): a deployer who never ran the command, or changed a security setting since,
+gets no files (logged), and the page comes from the app with its headers, never from a file
+without them.
 """
 
 import logging
@@ -54,6 +59,81 @@ SAFE_PATH = re.compile(r"/(?:[\w~-][\w.~-]*/)*(?:[\w~-][\w.~-]*)?", re.ASCII)
 SAFE_HOST = re.compile(r"[a-z0-9][a-z0-9.-]*", re.ASCII)
 
 
+# Headers that belong to one response, or that nginx sets itself for a file (the rest, the
+# page's, nginx adds from PAGE_HEADERS_FILE).
+NOT_FOR_FILES = {
+    "content-length",
+    "content-encoding",
+    "content-type",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "set-cookie",
+    "vary",
+    "location",
+    "x-page-cache",
+    "x-accel-expires",
+    "x-proxy-cache",
+}
+HEADERS_FILE = "/etc/nginx/snippets/natoblog-page-headers.conf"  # deploy/nginx.conf's include
+ADD_HEADER = re.compile(r'add_header (\S+) "([^"]*)";')
+_snippet = {}  # path -> ((mtime, size), its add_header lines)
+_said = set()  # what was logged about the snippet (once a process)
+
+
+def header_lines(headers):
+    """The page's headers (name, value) as nginx ``add_header`` lines, or ValueError for a
+    value nginx would read as something else (a quote, a backslash, a variable)."""
+    lines = []
+    for name, value in headers:
+        if name.lower() in NOT_FOR_FILES:
+            continue
+        if any(c in value for c in '"\\$\r\n'):
+            raise ValueError(f"{name}: a value nginx cannot hold as it is: {value!r}")
+        lines.append(f'add_header {name} "{value}";')
+    return lines
+
+
+def nginx_adds(headers):
+    """Whether the snippet nginx adds to the page files (``PAGE_HEADERS_FILE``) holds exactly
+    the headers the app gives the page (``headers``: (name, value) pairs). Read again when
+    the file changes; what is wrong is logged once a process."""
+    path = headers_file()
+    try:
+        expected = sorted(header_lines(headers))
+        found = os.stat(path)
+        stamp = (found.st_mtime_ns, found.st_size)
+        known = _snippet.get(path)
+        if known is None or known[0] != stamp:
+            with open(path, encoding="utf-8") as snippet:
+                lines = [
+                    f'add_header {m[1]} "{m[2]}";' for m in ADD_HEADER.finditer(snippet.read())
+                ]
+            known = _snippet[path] = (stamp, sorted(lines))
+    except (OSError, ValueError) as error:
+        return _refuse(f"{path}: {type(error).__name__}: {error}")
+    if known[1] != expected:
+        return _refuse(f"{path} does not hold the headers the app gives the page")
+    return True
+
+
+def _refuse(reason):
+    if reason not in _said:
+        _said.add(reason)
+        logger.error(
+            "No page files are written (nginx would serve them without the page's headers): "
+            "%s. Run: manage.py page_headers > %s && nginx -s reload",
+            reason,
+            headers_file(),
+        )
+    return False
+
+
+def headers_file():
+    """The snippet nginx adds to the page files (``PAGE_HEADERS_FILE``; deploy/nginx.conf's)."""
+    return getattr(settings, "PAGE_HEADERS_FILE", "") or HEADERS_FILE
+
+
 def root():
     folder = getattr(settings, "PAGE_FILES_DIR", "")
     return Path(folder) if folder else None
@@ -70,13 +150,14 @@ def page_file(scheme, host, path):
     return f"{scheme}/{host}{path}{SUFFIX}"
 
 
-def keep(request, group, version, copies, release, current, rewrite=True):
+def keep(request, group, version, copies, release, current, rewrite, headers):
     """Write the page stored for ``request`` (of ``group`` at ``version``, in ``copies``) as
-    files, unless it is not one for nginx to serve; ``rewrite=False``: only if they are not
+    files, unless it is not one for nginx to serve, or nginx would not add its ``headers``
+    (those the whole stack gave it: ``nginx_adds``); ``rewrite=False``: only if they are not
     there. ``current(group)``: the group's version now; ``release``: what the page's markup
     depends on (pagecache.cache). Never raises."""
     folder = root()
-    if folder is None or not group:
+    if folder is None or not group or not nginx_adds(headers):
         return
     name = page_file(request.scheme, request.get_host(), request.path)
     if name is None:

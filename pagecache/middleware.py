@@ -46,9 +46,11 @@ class ShortPathMiddleware:
         if headers is not None:
             response = cache.serve_stored(request, key)
             if response is not None:
+                cache.write_file(response, headers)  # for nginx, when it asked (pagecache.files)
                 return with_stack_headers(response, headers)
         response = self.get_response(request)
         learn(key, response)
+        cache.write_file(response, stack_headers(key))
         return response
 
 

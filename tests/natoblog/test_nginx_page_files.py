@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from comments.models import Comment
-from harness.nginx import nginx_process
+from harness.nginx import nginx_process, page_headers_file
 from harness.processes import free_port
 from tests.conftest import comment_data
 from tests.factories import CommentFactory
@@ -42,6 +42,7 @@ def site(live_server, settings, essay):
     work = Path(tempfile.mkdtemp(prefix="natoblog-nginx-files-"))
     work.chmod(0o755)  # nginx's workers (nobody) read under it
     settings.PAGE_FILES_DIR = str(work / "pages")
+    settings.PAGE_HEADERS_FILE = str(page_headers_file(work))
     headers = io.StringIO()
     call_command("page_headers", "--http", "--host", "127.0.0.1", stdout=headers)
     ports = {"app": urlsplit(live_server.url).port, "nginx": free_port(), "static": free_port()}

@@ -15,19 +15,7 @@ from django.utils import timezone
 from pagecache import cache as page_cache
 from pagecache import files, keys
 from tests.factories import ArticleFactory, CommentFactory
-from tests.pagecache.conftest import state
-
-FILL = {"HTTP_X_PAGE_CACHE": "fill"}  # what nginx sends with a plain request
-
-
-@pytest.fixture
-def folder(settings, tmp_path):
-    settings.PAGE_FILES_DIR = str(tmp_path / "pages")
-    return tmp_path / "pages"
-
-
-def page_path(folder, url, host="testserver"):
-    return folder / "http" / host / (url.lstrip("/") + ".page.html")
+from tests.pagecache.conftest import FILL, page_path, state
 
 
 def test_a_fill_writes_the_page_and_its_compressed_copies(folder, url, essay):
@@ -199,7 +187,7 @@ def test_the_file_is_where_nginx_looks(path, name):
 
 
 def test_a_directory_that_cannot_be_written_costs_the_file_not_the_page(
-    settings, tmp_path, url, essay, caplog
+    settings, tmp_path, url, essay, caplog, page_headers
 ):
     blocked = tmp_path / "a file, not a directory"
     blocked.write_text("")

@@ -4,6 +4,9 @@ files nginx serves itself (pagecache/files.py, deploy/nginx.conf):
 
     manage.py page_headers > /etc/nginx/snippets/natoblog-page-headers.conf && nginx -s reload
 
+The app reads that file (``PAGE_HEADERS_FILE``) and writes no page file while it does not hold
+the headers the app gives the page (pagecache/files.py).
+
 They are read from the app's own answer to a plain request (``--path``, the home page by
 default; over HTTPS when the site redirects to it, as deployed), so they follow the settings;
 run it again after changing them. The headers that belong to one response (length, encoding,
@@ -14,9 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 
-from pagecache.middleware import OWN_HEADERS
-
-NOT_FOR_FILES = OWN_HEADERS | {"vary", "location", "x-proxy-cache"}
+from pagecache.files import header_lines
 
 
 class Command(BaseCommand):
@@ -39,11 +40,11 @@ class Command(BaseCommand):
         response = Client(HTTP_HOST=host).get(path, secure=https, **extra)
         if response.status_code >= 400:
             raise CommandError(f"{path} answered {response.status_code}: give another --path.")
-        lines = [f"# manage.py page_headers ({'https' if https else 'http'}://{host}{path})"]
-        for name, value in response.items():
-            if name.lower() in NOT_FOR_FILES:
-                continue
-            if any(c in value for c in '"\\$\r\n'):
-                raise CommandError(f"{name}: a value nginx cannot hold as it is: {value!r}")
-            lines.append(f'add_header {name} "{value}";')
-        self.stdout.write("\n".join(lines))
+        try:
+            lines = header_lines(response.items())
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        scheme = "https" if https else "http"
+        self.stdout.write(
+            "\n".join([f"# manage.py page_headers ({scheme}://{host}{path})", *lines])
+        )
