@@ -67,9 +67,6 @@ def fetch(url, headers=None):
 def measure(size, per_page, django, ports, work, args):
     app, proxy = f"http://127.0.0.1:{ports['app']}", f"http://127.0.0.1:{ports['nginx']}"
     alone = f"http://127.0.0.1:{ports['alone']}"  # gunicorn alone (--alone-worker-class)
-    queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
-    queries_cold, render_ms_cold, _ = django.measure(PAGE + "?bench", cold=True)
-    queries_cached, _, _ = django.measure(PAGE)
     # The page as nginx serves it (once nginx has the current one: its page file), and its
     # compressed copies, as files for nginx to serve
     # (gzip_static, brotli_static): the same bytes every reader gets.
@@ -107,6 +104,11 @@ def measure(size, per_page, django, ports, work, args):
     targets["revisit"] = (proxy + PAGE, revisit_headers(ports))
     for url, headers in targets.values():  # every worker warm: templates, connections
         wrk(url, args, duration=2, headers=headers)
+    # in this process, once every app server has started and is idle (a worker still
+    # importing Django would take a core from the first size's figures)
+    queries_uncached, render_ms, _ = django.measure(PAGE + "?bench")
+    queries_cold, render_ms_cold, _ = django.measure(PAGE + "?bench", cold=True)
+    queries_cached, _, _ = django.measure(PAGE)
     runs = {name: [] for name in targets}
     for round_ in range(args.rounds):
         for name, (url, headers) in targets.items():

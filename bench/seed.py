@@ -155,7 +155,7 @@ class InProcess:
             for comment in comments
         ]
 
-    def measure(self, path, rounds=9, cold=False):
+    def measure(self, path, rounds=25, cold=False):
         """Queries and the median render time of ``path`` through Django's whole stack.
         ``cold``: each time with nothing kept in pagecache.data (the comments read again, as
         the first page rendered after a change reads them)."""
