@@ -32,9 +32,11 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import urlencode
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.translation import gettext
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
@@ -84,6 +86,46 @@ def csrf(context):
     if field is None:
         field = request._csrf_field = Markup(str(context.get("csrf_input", "")))
     return field
+
+
+def translations(request):
+    """The Jinja2 engine's context processor: ``_`` for the request's language, each text
+    looked up once per process (Django's ``gettext`` finds the active language anew for each
+    of a page's thirty-odd texts). Without a request, the global ``_`` (``gettext``) serves."""
+    language = translation.get_language()
+    found = _translators.get(language)
+    if found is None:
+        found = _translators[language] = _translator(language)
+    return {"_": found}
+
+
+def _translator(language):
+    texts = {}
+
+    def translate(message):
+        try:
+            return texts[message]
+        except KeyError:
+            with translation.override(language):
+                text = texts[message] = gettext(message)
+            return text
+
+    return translate
+
+
+_translators = {}  # language -> its translate(message)
+
+
+def _forget_translations(setting=None, file_path=None, **kwargs):
+    """Catalogues changed (a setting in tests; a .mo file under the development server)."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS") or (
+        file_path is not None and str(file_path).endswith(".mo")
+    ):
+        _translators.clear()
+
+
+setting_changed.connect(_forget_translations)
+file_changed.connect(_forget_translations)
 
 
 def environment(**options):

@@ -117,7 +117,7 @@ TEMPLATES = [
             "environment": "natoblog.jinja.environment",
             "undefined": jinja2.StrictUndefined,
             "extensions": ["natoblog.jinja.Dedent"],  # the templates' indentation is not sent
-            "context_processors": CONTEXT_PROCESSORS,
+            "context_processors": [*CONTEXT_PROCESSORS, "natoblog.jinja.translations"],
         },
     },
     {

@@ -79,3 +79,17 @@ def test_the_blank_form_is_the_comment_form_left_blank(essay, monkeypatch):
     assert 'name="body"' in html
     assert re.search(r'name="timestamp" value="[^"]+"', html)  # this reader's own time
     assert built_forms == []  # the kept markup: no form built for the next page
+
+
+def test_each_language_gets_its_own_texts_from_the_kept_ones(essay, settings):
+    url = essay.get_absolute_url() + "?reader"
+    english = Client().get(url).content.decode()
+    settings.LANGUAGE_CODE = "fr"
+    french = Client().get(url).content.decode()
+    settings.LANGUAGE_CODE = "en"
+    again = Client().get(url).content.decode()
+    assert "Leave a Reply" in english
+    assert "Laisser une réponse" not in english
+    assert "Laisser une réponse" in french
+    assert "Leave a Reply" in again
+    assert "Laisser une réponse" not in again
