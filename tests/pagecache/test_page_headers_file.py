@@ -10,8 +10,10 @@ import pytest
 from django.core.checks import run_checks
 from django.test import Client
 
+from pagecache import asgi as short_path
 from pagecache import files
 from tests.pagecache.conftest import FILL, page_path, state
+from tests.pagecache.test_asgi_alone import scope_for
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +82,20 @@ def test_the_deploy_check_warns_when_the_snippet_is_missing(settings, tmp_path):
     settings.PAGE_FILES_DIR = ""
     (tmp_path / "missing.conf").unlink()
     assert not [m for m in run_checks(include_deployment_checks=True) if m.id == "pagecache.W001"]
+
+
+def test_the_asgi_short_path_writes_the_file_for_nginx_as_the_wsgi_one_does(
+    folder, page_headers, url, essay, cached
+):
+    cached()  # the whole stack, then the WSGI short path: this process knows the page
+    fill = scope_for(url, [(b"x-page-cache", b"fill")])
+    assert short_path._answer(fill)[0] == 200
+    path = page_path(folder, url)
+    assert path.read_bytes() == Client().get(url).content
+    path.unlink()  # (as an operator might): the next fill writes it again, from the kept answer
+    assert short_path._answer(fill)[0] == 200
+    assert path.exists()
+    path.unlink()
+    page_headers.unlink()
+    assert short_path._answer(fill)[0] == 200  # served, but no file without its headers
+    assert not path.exists()
