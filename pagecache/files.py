@@ -96,25 +96,37 @@ def header_lines(headers):
 
 def nginx_adds(headers):
     """Whether the snippet nginx adds to the page files (``PAGE_HEADERS_FILE``) holds exactly
-    the headers the app gives the page (``headers``: (name, value) pairs). Read again when
-    the file changes; what is wrong is logged once a process."""
+    the headers the app gives the page (``headers``: (name, value) pairs), as ``same_headers``
+    compares them. Read again when the file changes; what is wrong is logged once a process."""
     path = headers_file()
     try:
-        expected = sorted(header_lines(headers))
+        header_lines(headers)  # (a value nginx cannot hold: ValueError)
+        expected = same_headers(h for h in headers if h[0].lower() not in NOT_FOR_FILES)
         found = os.stat(path)
         stamp = (found.st_mtime_ns, found.st_size)
         known = _snippet.get(path)
         if known is None or known[0] != stamp:
             with open(path, encoding="utf-8") as snippet:
-                lines = [
-                    f'add_header {m[1]} "{m[2]}";' for m in ADD_HEADER.finditer(snippet.read())
-                ]
-            known = _snippet[path] = (stamp, sorted(lines))
+                lines = ADD_HEADER.findall(snippet.read())
+            known = _snippet[path] = (stamp, same_headers(lines))
     except (OSError, ValueError) as error:
         return _refuse(f"{path}: {type(error).__name__}: {error}")
     if known[1] != expected:
         return _refuse(f"{path} does not hold the headers the app gives the page")
     return True
+
+
+def same_headers(headers):
+    """(name, value) pairs in a form that compares equal when they say the same: names in
+    any case, and a policy's directives in any order (django-csp writes them in the order of
+    a set, which differs from one process to the next)."""
+    found = []
+    for name, value in headers:
+        name = name.lower()
+        if name.startswith("content-security-policy"):
+            value = "; ".join(sorted(part.strip() for part in value.split(";") if part.strip()))
+        found.append((name, value))
+    return sorted(found)
 
 
 def _refuse(reason):
