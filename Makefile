@@ -73,9 +73,10 @@ bench: $(VENV)/.installed-run
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The spam filter on real comment spam (../shared/data/spam/), each video held out in turn;
-# prints the README's table (Spam filter) and writes bench/spam_results.json. See bench/spam.py.
+# prints the README's table (Spam filter) and writes bench/spam_results.json. See bench/spam.py;
+# BENCH_ARGS="--database-url postgres://..." runs it on a scratch PostgreSQL database instead.
 bench-spam: $(VENV)/.installed-run
-	$(BIN)/python bench/spam.py
+	$(BIN)/python bench/spam.py $(BENCH_ARGS)
 
 # import_wordpress on a generated export (100 posts, 100,000 comments) in a process of its own,
 # on a throwaway SQLite database: seconds and peak memory (RSS). See bench/import_bench.py.

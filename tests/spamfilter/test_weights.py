@@ -1,7 +1,7 @@
 """The linear SVM's weights in the database: a moderator's decision takes one step at once
 and records it, a change of mind subtracts it (the opposite update), train_spam_filter
 fits the weights again from every decision, --reset forgets them, the admin shows the heaviest
-ones, and a long comment is learnt and scored in parts."""
+ones, and a long comment is learnt in parts and scored."""
 
 import re
 from io import StringIO
@@ -97,7 +97,7 @@ def test_the_comment_page_shows_the_heaviest_weights(moderator_client, essay):
     assert re.search(r"<code>[^<]+</code> -[0-9.]+", heavy_ham)
 
 
-def test_a_long_comment_is_learnt_and_scored_in_parts(db):
+def test_a_long_comment_is_learnt_in_parts_and_scored(db):
     long = Comment(body=" ".join(f"word{n} and more text" for n in range(300)), author_name="L")
     tokens = store.comment_tokens(long)
     assert len(tokens) > 2 * store.CHUNK
