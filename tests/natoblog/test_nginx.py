@@ -209,17 +209,23 @@ def test_a_comment_posts_from_the_micro_cached_page_without_javascript(
     settings.COMMENTS_MIN_SECONDS = 0
     reader = Reader(proxy)
     cached_page(reader, essay_url)
+    post_without_javascript(reader, essay, "No scripts, through nginx.")
+
+
+def post_without_javascript(reader, essay, body):
+    """A reader without JavaScript posts from the shared page (no timestamp, no token): asked
+    to confirm, the text kept, then stored on the second post."""
     action = reverse("comments:post", kwargs={"slug": essay.slug})
-    data = comment_data(body="No scripts, through nginx.", timestamp="")
+    data = comment_data(body=body, timestamp="")
     first = reader.request("POST", action, {}, urlencode(data))
     assert first.status == 400
     assert "Please confirm your comment" in first.text
-    assert "No scripts, through nginx." in first.text
+    assert body in first.text
     data["timestamp"] = TIMESTAMP.search(first.text).group(1)
     data["csrfmiddlewaretoken"] = TOKEN.search(first.text).group(1)
     again = reader.request("POST", action, {}, urlencode(data))
     assert again.status == 302, again.text[:500]
-    assert Comment.objects.filter(body="No scripts, through nginx.").exists()
+    assert Comment.objects.filter(body=body).exists()
 
 
 def test_a_logged_in_reader_is_never_served_the_shared_copy_nor_a_post_without_token(

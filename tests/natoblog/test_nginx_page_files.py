@@ -9,18 +9,22 @@ import io
 import shutil
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
-from comments.models import Comment
 from harness.nginx import nginx_process, page_headers_file
 from harness.processes import free_port
-from tests.conftest import comment_data
 from tests.factories import CommentFactory
-from tests.natoblog.test_nginx import REQUIRE, TIMESTAMP, TOKEN, Reader, decoded
+from tests.natoblog.test_nginx import (
+    REQUIRE,
+    TIMESTAMP,
+    TOKEN,
+    Reader,
+    decoded,
+    post_without_javascript,
+)
 from tests.pagecache.test_short_path import PAGE_HEADERS
 
 pytestmark = [
@@ -146,13 +150,4 @@ def test_a_comment_posts_from_the_file_without_javascript(site, essay, settings)
     settings.COMMENTS_MIN_SECONDS = 0
     reader = Reader(site[0])
     as_file(reader, essay.get_absolute_url())
-    action = reverse("comments:post", kwargs={"slug": essay.slug})
-    data = comment_data(body="Posted from the file.", timestamp="")
-    first = reader.request("POST", action, {}, urlencode(data))
-    assert first.status == 400
-    assert "Please confirm your comment" in first.text
-    data["timestamp"] = TIMESTAMP.search(first.text).group(1)
-    data["csrfmiddlewaretoken"] = TOKEN.search(first.text).group(1)
-    again = reader.request("POST", action, {}, urlencode(data))
-    assert again.status == 302, again.text[:500]
-    assert Comment.objects.filter(body="Posted from the file.").exists()
+    post_without_javascript(reader, essay, "Posted from the file.")
