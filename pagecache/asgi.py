@@ -74,18 +74,33 @@ class ShortPath:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            try:
-                answer = self._context.run(_answer, scope, self._versions.fresh())
-            except Exception:  # the whole stack answers (and says what is wrong)
-                logger.exception("The ASGI short path failed for %s", scope.get("path"))
-                answer = None
+            answer = self.answer(scope)
             if answer is not None:
-                status, headers, body = answer
-                await send({"type": "http.response.start", "status": status, "headers": headers})
+                start = {"type": "http.response.start", "status": answer.status}
+                await send(start | {"headers": answer.headers})
                 head = scope["method"] == "HEAD"
-                await send({"type": "http.response.body", "body": b"" if head else body})
+                await send({"type": "http.response.body", "body": b"" if head else answer.body})
                 return
         await self.app(scope, receive, send)
+
+    def answer(self, scope):
+        """The Answer to the GET or HEAD request ``scope``, or None: the whole stack's. Also
+        asked by pagecache.protocol, before uvicorn makes an ASGI task of the request."""
+        try:
+            return self._context.run(_answer, scope, self._versions.fresh())
+        except Exception:  # the whole stack answers (and says what is wrong)
+            logger.exception("The ASGI short path failed for %s", scope.get("path"))
+            return None
+
+
+class Answer:
+    """A response of the short path: its status, headers (as ASGI has them) and body; and,
+    for pagecache.protocol, the same as bytes on the wire (``wire``: kept by it)."""
+
+    __slots__ = ("body", "headers", "status", "wire")
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body, self.wire = status, headers, body, None
 
 
 class Versions(dict):
@@ -126,7 +141,7 @@ class Versions(dict):
 
 
 def _answer(scope, versions=None):
-    """(status, headers, body) for a plain request for a page this process holds and that
+    """The Answer to a plain request for a page this process holds and that
     is current, else None. ``versions``: see Versions."""
     if scope.get("query_string"):
         return None
@@ -161,7 +176,7 @@ def _answer(scope, versions=None):
         cache.stored_response(_request(scope), key, entry, version), stack
     )
     cache.write_file(response, stack)
-    answer = (
+    answer = Answer(
         response.status_code,
         [(name.encode("ascii"), value.encode("latin-1")) for name, value in response.items()],
         response.content,

@@ -61,7 +61,7 @@ print(client.cookies["sessionid"].value)
 
 def test_the_uvicorn_mode_serves_natoblog_asgi_with_keep_alive(monkeypatch):
     conf = settings_with(monkeypatch, GUNICORN_WORKER_CLASS="uvicorn")
-    assert conf["worker_class"] == "uvicorn_worker.UvicornWorker"
+    assert conf["worker_class"] == "pagecache.protocol.UvicornWorker"
     assert conf["wsgi_app"] == "natoblog.asgi:application"
     assert (conf["threads"], conf["keepalive"]) == (1, 5)
     with pytest.raises(ValueError, match="GUNICORN_THREADS needs"):
@@ -297,14 +297,12 @@ def test_in_process_the_asgi_answer_is_the_wsgi_short_paths(url, essay, cached):
     cached()  # the whole stack, then the WSGI short path: this process knows the page
     for accept in (BROWSER, "gzip", ""):
         wsgi = Client().get(url, HTTP_ACCEPT_ENCODING=accept)
-        status, headers, body = short_path._answer(
-            scope_for(url, [(b"accept-encoding", accept.encode())])
-        )
-        assert (status, body) == (200, wsgi.content)
-        sent = {name.decode(): value.decode() for name, value in headers}
+        answer = short_path._answer(scope_for(url, [(b"accept-encoding", accept.encode())]))
+        assert (answer.status, answer.body) == (200, wsgi.content)
+        sent = {name.decode(): value.decode() for name, value in answer.headers}
         assert sent == dict(wsgi.items()), accept
     etag = wsgi["ETag"].encode()
-    assert short_path._answer(scope_for(url, [(b"if-none-match", etag)]))[0] == 304
+    assert short_path._answer(scope_for(url, [(b"if-none-match", etag)])).status == 304
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,12 @@ ALONE = {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_WORKERS": "1"}
 
 
 def settings_with(monkeypatch, **env):
-    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS", "GUNICORN_KEEPALIVE"):
+    for name in (
+        "GUNICORN_WORKER_CLASS",
+        "GUNICORN_THREADS",
+        "GUNICORN_KEEPALIVE",
+        "GUNICORN_MAX_REQUESTS",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -45,6 +50,20 @@ def test_alone_threaded_workers_that_keep_connections_open(monkeypatch):
         monkeypatch, GUNICORN_WORKER_CLASS="gthread", GUNICORN_THREADS="8", GUNICORN_KEEPALIVE="2"
     )
     assert (conf["threads"], conf["keepalive"]) == (8, 2)
+
+
+def test_workers_restart_after_many_requests_but_in_the_uvicorn_mode(monkeypatch):
+    """A count of requests is no measure of a leak where most are cached pages answered in
+    microseconds (and a restart under load held requests for 100 ms and more)."""
+
+    def restarts(**env):
+        conf = settings_with(monkeypatch, **env)
+        return conf["max_requests"], conf["max_requests_jitter"]
+
+    assert restarts() == (200_000, 20_000)
+    assert restarts(GUNICORN_WORKER_CLASS="gthread") == (200_000, 20_000)
+    assert restarts(GUNICORN_WORKER_CLASS="uvicorn") == (0, 0)
+    assert restarts(GUNICORN_WORKER_CLASS="uvicorn", GUNICORN_MAX_REQUESTS="5000") == (5000, 500)
 
 
 @pytest.mark.parametrize(

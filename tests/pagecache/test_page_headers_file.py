@@ -93,15 +93,15 @@ def test_the_asgi_short_path_writes_the_file_for_nginx_as_the_wsgi_one_does(
 ):
     cached()  # the whole stack, then the WSGI short path: this process knows the page
     fill = scope_for(url, [(b"x-page-cache", b"fill")])
-    assert short_path._answer(fill)[0] == 200
+    assert short_path._answer(fill).status == 200
     path = page_path(folder, url)
     assert path.read_bytes() == Client().get(url).content
     path.unlink()  # (as an operator might): the next fill writes it again, from the kept answer
-    assert short_path._answer(fill)[0] == 200
+    assert short_path._answer(fill).status == 200
     assert path.exists()
     path.unlink()
     page_headers.unlink()
-    assert short_path._answer(fill)[0] == 200  # served, but no file without its headers
+    assert short_path._answer(fill).status == 200  # served, but no file without its headers
     assert not path.exists()
 
 
