@@ -16,9 +16,13 @@ The rules of what is answered, and with which bytes, are pagecache.asgi's (``Sho
 and pagecache.cache's: this module only carries the bytes.
 """
 
+import logging
+
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn_worker import UvicornWorker as BaseWorker
+
+logger = logging.getLogger(__name__)
 
 # Requests left to uvicorn: with a body, or passed on by a proxy (whose headers uvicorn's
 # ProxyHeadersMiddleware reads; gunicorn alone has none in front of it).
@@ -46,7 +50,11 @@ class Protocol(HttpToolsProtocol):
         super().on_message_begin()
 
     def on_headers_complete(self):
-        answer = self._cached()
+        try:
+            answer = self._cached()
+        except Exception:  # uvicorn answers (and the short path's own errors are logged)
+            logger.exception("The protocol's short path failed for %r", self.url)
+            answer = None
         if answer is None:
             super().on_headers_complete()
             return
@@ -127,6 +135,10 @@ def _head(answer, defaults):
     lines = [STATUS_LINE[answer.status]]
     for name, value in (*defaults, *answer.headers):
         lines += (name.lower(), b": ", value, b"\r\n")
+    if answer.status not in (204, 304) and not any(
+        name.lower() == b"content-length" for name, _ in answer.headers
+    ):  # the body's end, as uvicorn would have marked it (the short path's answers say it)
+        lines += (b"content-length: ", str(len(answer.body)).encode("ascii"), b"\r\n")
     lines.append(b"\r\n")
     head = b"".join(lines)
     answer.wire = (defaults, head)

@@ -7,16 +7,17 @@ to a transport that records what it is given (tests/pagecache/test_asgi_alone.py
 same under gunicorn)."""
 
 import asyncio
+import logging
 
 import brotli
 import pytest
-from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
 from django.test import Client
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from pagecache.asgi import ShortPath
-from pagecache.protocol import Protocol
+from pagecache.asgi import Answer, ShortPath
+from pagecache.protocol import Protocol, _head
 from tests.pagecache.test_asgi_alone import BROWSER, run_apart
 
 DATE = [(b"date", b"Wed, 02 Dec 2026 04:00:00 GMT"), (b"server", b"uvicorn")]
@@ -70,7 +71,7 @@ def request(path, method="GET", version="1.1", headers=()):
 def served(*sent, write_paused=False):
     """(the transport, the ASGI tasks uvicorn made) once ``sent`` (each what arrives at once)
     has reached a connection and every task has run."""
-    config = Config(app=ShortPath(get_asgi_application()), http=Protocol, lifespan="off")
+    config = Config(app=ShortPath(ASGIHandler()), http=Protocol, lifespan="off")
     config.load()
     state = ServerState()
     state.default_headers = DATE
@@ -163,3 +164,32 @@ def test_anything_else_is_uvicorns(url, known, sent):
     transport, tasks = served(sent)
     assert tasks == 1
     assert len(transport.responses()) == 1
+
+
+def test_a_failure_here_leaves_the_request_to_uvicorn(url, known, monkeypatch, caplog):
+    answer, failed = ShortPath.answer, []
+
+    def fails_once(self, scope):
+        if not failed:
+            failed.append(scope["path"])
+            raise RuntimeError("a bug")
+        return answer(self, scope)
+
+    monkeypatch.setattr(ShortPath, "answer", fails_once)
+    with caplog.at_level(logging.ERROR, logger="pagecache.protocol"):
+        transport, tasks = served(request(url, headers=[f"Accept-Encoding: {BROWSER}"]))
+    assert failed == [url]
+    assert tasks == 1  # uvicorn's ASGI path answered, with the page
+    [(status, _, body)] = transport.responses()
+    assert (status, body) == (200, known.content)
+    [record] = [r for r in caplog.records if r.name == "pagecache.protocol"]
+    assert "The protocol's short path failed" in record.getMessage()
+
+
+def test_an_answer_without_its_length_is_sent_with_it():
+    answer = Answer(200, [(b"Content-Type", b"text/html")], b"<p>hello</p>")
+    head = _head(answer, DATE)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\ndate: ")
+    assert head.endswith(b"content-type: text/html\r\ncontent-length: 12\r\n\r\n")
+    assert _head(answer, DATE) is head  # kept while uvicorn's date is the same
+    assert b"content-length" not in _head(Answer(304, [], b""), DATE)
