@@ -43,7 +43,10 @@ class Protocol(HttpToolsProtocol):
     """uvicorn's httptools protocol; a request the ASGI short path answers is answered here."""
 
     _answered = False
-    _short_path = None
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        self._short_path = _short_path_of(self.app)
 
     def on_message_begin(self):
         self._answered = False
@@ -99,8 +102,7 @@ class Protocol(HttpToolsProtocol):
             return None
         if any(name in NOT_HERE for name, _ in self.headers):
             return None
-        short_path = self._short_path or self._find_short_path()
-        if short_path is False:
+        if self._short_path is None:
             return None
         version = self.parser.get_http_version()
         if version != "1.1":
@@ -115,15 +117,14 @@ class Protocol(HttpToolsProtocol):
         self.scope["path"] = self.root_path + path
         self.scope["raw_path"] = self.root_path.encode("ascii") + url.path
         self.scope["query_string"] = b""
-        return short_path.answer(self.scope)
+        return self._short_path.answer(self.scope)
 
-    def _find_short_path(self):
-        """The ShortPath around the application (under uvicorn's own middleware), or False."""
-        app = self.app
-        while app is not None and not hasattr(app, "answer"):
-            app = getattr(app, "app", None)
-        self._short_path = app if app is not None else False
-        return self._short_path
+
+def _short_path_of(app):
+    """The ShortPath around the application (under uvicorn's own middleware), or None."""
+    while app is not None and not hasattr(app, "answer"):
+        app = getattr(app, "app", None)
+    return app
 
 
 def _head(answer, defaults):

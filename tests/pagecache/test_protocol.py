@@ -68,10 +68,11 @@ def request(path, method="GET", version="1.1", headers=()):
     return "\r\n".join(lines).encode()
 
 
-def served(*sent, write_paused=False):
+def served(*sent, write_paused=False, short_path=True):
     """(the transport, the ASGI tasks uvicorn made) once ``sent`` (each what arrives at once)
     has reached a connection and every task has run."""
-    config = Config(app=ShortPath(ASGIHandler()), http=Protocol, lifespan="off")
+    app = ShortPath(ASGIHandler()) if short_path else ASGIHandler()
+    config = Config(app=app, http=Protocol, lifespan="off")
     config.load()
     state = ServerState()
     state.default_headers = DATE
@@ -193,3 +194,9 @@ def test_an_answer_without_its_length_is_sent_with_it():
     assert head.endswith(b"content-type: text/html\r\ncontent-length: 12\r\n\r\n")
     assert _head(answer, DATE) is head  # kept while uvicorn's date is the same
     assert b"content-length" not in _head(Answer(304, [], b""), DATE)
+
+
+def test_an_application_without_the_short_path_is_uvicorns_alone(url, known):
+    transport, tasks = served(request(url), short_path=False)
+    assert tasks == 1
+    assert transport.responses()[0][0] == 200
