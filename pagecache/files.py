@@ -3,8 +3,9 @@
 With ``PAGE_FILES_DIR`` set (``DJANGO_PAGE_FILES_DIR``), a page the page cache stores for a
 plain request that came through nginx (``X-Page-Cache: fill``) is also written there, in the
 three copies it already has (the page, ``.gz``, ``.br``), as
-``<dir>/<scheme>/<host><path>.page.html``: the name deploy/nginx.conf's ``try_files`` looks
-for, for plain requests only, before it asks the app. The page holds nothing of any reader
+``<dir>/<scheme>/<host><path>.page.html``: the name deploy/nginx.conf's ``rewrite`` gives a
+plain request (and only a plain one), served as a static file; with no file there, nginx asks
+the app. The page holds nothing of any reader
 (pagecache.cache), so a file is as safe to serve to everyone as the cached copy is.
 
 Freshness is the page cache's, exactly, without the micro-cache's bound:

@@ -27,7 +27,9 @@ def test_nginx_keeps_one_copy_per_encoding_and_changes_nothing_in_it():
     assert "proxy_set_header X-Page-Cache $natoblog_fill;" in NGINX
     assert nginx_map("natoblog_fill") == {"0": PROXY_FILL, "default": ""}
     assert "proxy_set_header Accept-Encoding $natoblog_encoding;" in NGINX
-    assert 'proxy_cache_key "$scheme://$host$uri|$natoblog_encoding";' in NGINX
+    # the URI the app was asked for ($uri is the page file's, once rewritten)
+    assert 'proxy_cache_key "$scheme://$host$request_uri|$natoblog_encoding";' in NGINX
+    assert "proxy_pass http://natoblog_app$request_uri;" in NGINX
 
 
 @pytest.mark.parametrize(

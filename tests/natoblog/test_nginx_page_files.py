@@ -151,3 +151,24 @@ def test_a_comment_posts_from_the_file_without_javascript(site, essay, settings)
     reader = Reader(site[0])
     as_file(reader, essay.get_absolute_url())
     post_without_javascript(reader, essay, "Posted from the file.")
+
+
+def test_the_app_is_asked_what_the_reader_sent(site, essay):
+    """nginx looks for the page's file under a rewritten URI; what goes on to the app is the
+    reader's own: the path, the query (encoded as sent), the method, and the app's answers
+    are its own, not nginx's."""
+    reader = Reader(site[0])
+    as_file(reader, essay.get_absolute_url())
+    ben = CommentFactory(article=essay, author_name="Ben")
+    encoded = "".join(f"%{ord(digit):02X}" for digit in str(ben.pk))  # "12" as "%31%32"
+    reply = reader.get(f"{essay.get_absolute_url()}?replytocom={encoded}")
+    assert reply.status == 200
+    assert reply.headers["X-Page-Cache"] != "file"
+    assert f'name="parent" value="{ben.pk}"' in reply.text  # the form replies to Ben
+    missing = reader.get("/articles/no-such-essay/")
+    assert missing.status == 404
+    assert "Sorry, there is nothing at this address." in missing.text  # the app's 404 page
+    options = reader.request("OPTIONS", essay.get_absolute_url())
+    # the view's answer: nginx's static module refuses OPTIONS (405), which goes to the app
+    assert options.status == 200
+    assert "GET" in options.headers["Allow"]
