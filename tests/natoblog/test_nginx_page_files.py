@@ -8,6 +8,7 @@ Skipped without nginx, unless NATOBLOG_REQUIRE_NGINX=1 (what .ci/run sets).
 import io
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,9 +37,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def site(live_server, settings, essay):
-    """(nginx's port, the page files' directory): the page files on, nginx keeping no copy."""
+@contextmanager
+def files_site(live_server, settings):
+    """(ports, work directory): nginx in front of the live server, the page files on, nginx
+    keeping no copy; make bench's static server beside it (``ports["static"]``)."""
     if shutil.which("nginx") is None:
         pytest.fail("nginx not found (NATOBLOG_REQUIRE_NGINX=1 forbids skipping)", pytrace=False)
     settings.PAGE_CACHE_SECONDS = 3600
@@ -52,9 +54,16 @@ def site(live_server, settings, essay):
     ports = {"app": urlsplit(live_server.url).port, "nginx": free_port(), "static": free_port()}
     try:
         with nginx_process(work, ports, page_headers=headers.getvalue()):
-            yield ports["nginx"], work / "pages"
+            yield ports, work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture
+def site(live_server, settings, essay):
+    """(nginx's port, the page files' directory)."""
+    with files_site(live_server, settings) as (ports, work):
+        yield ports["nginx"], work / "pages"
 
 
 def as_file(reader, url, **headers):
@@ -172,3 +181,27 @@ def test_the_app_is_asked_what_the_reader_sent(site, essay):
     # the view's answer: nginx's static module refuses OPTIONS (405), which goes to the app
     assert options.status == 200
     assert "GET" in options.headers["Allow"]
+
+
+@pytest.mark.parametrize("accept", ["", "gzip", "gzip, deflate, br"])
+def test_the_benchmark_s_limit_is_the_same_response_from_a_plain_file(
+    live_server, settings, essay, accept
+):
+    """make bench compares the page file with nginx serving the same bytes as a plain static
+    file (harness/nginx.py): with the page's own headers, so that both responses are the same
+    size (on loopback, some 500 bytes more can cost a second segment, and 15%)."""
+    with files_site(live_server, settings) as (ports, work):
+        as_file(Reader(ports["nginx"]), essay.get_absolute_url())
+        folder = work / "pages" / "http" / "127.0.0.1" / "articles" / essay.slug
+        for copy in ("", ".gz", ".br"):
+            shutil.copy(folder / f".page.html{copy}", work / "html" / f"page.html{copy}")
+        url = essay.get_absolute_url()
+        ours = Reader(ports["nginx"]).request("GET", url, {"Accept-Encoding": accept})
+        limit = Reader(ports["static"]).request("GET", "/page.html", {"Accept-Encoding": accept})
+        assert ours.headers["X-Page-Cache"] == "file"
+        assert (limit.status, limit.raw_body) == (200, ours.raw_body)
+        names = {name.lower() for name in ours.headers} - {"x-page-cache"}
+        assert {name.lower() for name in limit.headers} == names
+        for name in names - {"date", "last-modified", "etag"}:  # the file's own times
+            assert limit.headers[name] == ours.headers[name], name
+        assert "content-security-policy" in names
