@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-spam bench-import clean
+.PHONY: run test vnu screenshots stress lint format messages migrate superuser bench bench-spam bench-import bench-render clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,12 @@ bench-spam: $(VENV)/.installed-run
 # on a throwaway SQLite database: seconds and peak memory (RSS). See bench/import_bench.py.
 bench-import: $(VENV)/.installed-run
 	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
+
+# The article page's in-process render time, this checkout against the commit REF, in turns on
+# this machine (its milliseconds depend on the machine; the ratio is one run's). See
+# bench/render_against.py.
+bench-render: $(VENV)/.installed-run
+	$(BIN)/python bench/render_against.py $(REF) $(BENCH_ARGS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

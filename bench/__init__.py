@@ -5,6 +5,8 @@ bench/measure.py   wrk and the columns of the table
 bench/seed.py      Django in this process: seeding and query counts (the only module using
                    the site's apps)
 bench/xtd_site.py  django-comments-xtd's page (bench/xtd/), with the same comments
+bench/render_against.py  make bench-render: the page's render time, this code against a
+                   commit's, in turns
 """
 
 import os
