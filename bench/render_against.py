@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent.parent  # this checkout
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("ref", help="the commit to measure against (any git revision)")
+    parser.add_argument("ref", nargs="?", help="the commit to measure against (a git revision)")
     parser.add_argument("--sizes", default="0,100,1000", help="comment counts")
     parser.add_argument("--turns", type=int, default=2, help="turns of each (interleaved)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # a turn: the tree to measure
@@ -45,6 +45,8 @@ def main():
     if args.child:
         print(json.dumps(render_times(Path(args.child), sizes)))
         return
+    if not args.ref:
+        parser.error("which commit? e.g. make bench-render REF=477de84")
     started = time.monotonic()
     other = Path(tempfile.mkdtemp(prefix="natoblog-render-")) / "tree"
     commit = git("rev-parse", "--short", args.ref)
@@ -74,7 +76,7 @@ def git(*words):
 
 
 def turn_of(tree, sizes):
-    command = [sys.executable, __file__, "x", "--child", str(tree)]
+    command = [sys.executable, __file__, "--child", str(tree)]
     command += ["--sizes", ",".join(map(str, sizes))]
     result = subprocess.run(command, cwd=tree, capture_output=True, text=True)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
@@ -127,20 +129,12 @@ def render_times(tree, sizes):
         manage(env, "collectstatic", "--noinput", "-v0")
         django = InProcess(env)
         django.configure(100000)  # every comment on one page, as make bench's first sizes
-        from django.test import Client
-
         for size in sizes:
             django.seed(size)
-            client = Client(HTTP_HOST="127.0.0.1")
-            renderings = []
-            for count in range(10 + (200 if size < 1000 else 60)):
-                client.cookies.clear()  # a new reader
-                began = time.perf_counter()
-                response = client.get(PAGE + "?bench")
-                if count >= 10:  # after the first few: the templates compiled, data kept
-                    renderings.append(time.perf_counter() - began)
-                assert response.status_code == 200, response.status_code
-            times[size] = round(statistics.median(renderings) * 1000, 2)
+            # make bench's own measurement (bench/seed.py, in that commit's code too): the
+            # median of this many renderings, after one to warm up
+            rounds = 200 if size < 1000 else 60
+            times[size] = round(django.measure(PAGE + "?bench", rounds=rounds)[1], 2)
     return times
 
 
